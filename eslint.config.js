@@ -1,0 +1,52 @@
+// Type-aware linting plus the import boundaries of docs/design.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeIo = ['node:fs', 'node:fs/promises', 'node:child_process', 'node:http', 'node:https', 'node:net', 'fs', 'child_process'];
+const libs = ['execa', '@kubernetes/client-node', 'chalk', 'ora', 'commander'];
+
+function banned(paths, patterns) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: paths.map((name) => ({ name, message: 'Not allowed in this layer (see design.md "Who may import what").' })),
+        patterns: patterns.map((group) => ({ group, message: 'Not allowed in this layer (see design.md "Who may import what").' })),
+      },
+    ],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'No default exports.' }],
+    },
+  },
+  { files: ['eslint.config.js'], rules: { 'no-restricted-syntax': 'off' } },
+  // core: types, errors, core/*, yaml, semver only
+  { files: ['src/core/**/*.ts'], rules: banned([...nodeIo, ...libs], ['**/cli/**', '**/ui/**', '**/adapters/**', '**/config/**']) },
+  // ui: types and errors (plus chalk/ora for rendering)
+  { files: ['src/ui/**/*.ts'], rules: banned([...nodeIo, 'execa', '@kubernetes/client-node', 'commander'], ['**/cli/**', '**/adapters/**', '**/config/**', '**/core/cluster/**', '**/core/repository/**']) },
+  // config and adapters: types, errors, ports; never cli or ui
+  { files: ['src/config/**/*.ts', 'src/adapters/**/*.ts'], rules: banned(['chalk', 'ora', 'commander'], ['**/cli/**', '**/ui/**']) },
+  // leaves
+  { files: ['src/errors.ts', 'src/types.ts'], rules: banned([...nodeIo, ...libs, 'yaml', 'semver'], ['./*', '../*']) },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts', 'vitest.config.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      'no-restricted-syntax': 'off',
+    },
+  },
+);

@@ -1,0 +1,126 @@
+/**
+ * The interfaces core needs from the world. Core never imports node:fs, execa, client-node, chalk,
+ * ora or commander: adapters implement these ports and the CLI passes them in.
+ */
+import type { KubeObject, ObjectRef } from '../types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Progress reporting
+// ---------------------------------------------------------------------------------------------
+
+/** A long-running step; on a TTY a spinner, elsewhere plain lines. */
+export interface Task {
+  update(text: string): void;
+  succeed(text?: string): void;
+  fail(text?: string): void;
+  /** Ends the task with a neutral/warning mark. */
+  warn(text?: string): void;
+}
+
+/**
+ * Progress and logs (stderr). Results go to stdout through the CLI, never through the reporter.
+ * `debug(level, ...)` lines print when level <= the -v verbosity.
+ */
+export interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(level: number, message: string, fields?: Record<string, unknown>): void;
+  task(text: string): Task;
+}
+
+/** A reporter that drops everything: the default for library callers. */
+export const silentReporter: Reporter = {
+  info: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  task: () => ({ update: () => undefined, succeed: () => undefined, fail: () => undefined, warn: () => undefined }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes
+// ---------------------------------------------------------------------------------------------
+
+export interface ListOptions {
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** Field manager for create/update/apply; defaults to `clusterctl`. */
+  fieldManager?: string;
+}
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+/** One API resource from discovery. */
+export interface ApiResource {
+  apiVersion: string;
+  kind: string;
+  /** Plural resource name, e.g. `clusters`. */
+  name: string;
+  namespaced: boolean;
+  verbs: string[];
+}
+
+export interface ServerVersion {
+  major: string;
+  minor: string;
+  gitVersion: string;
+}
+
+/**
+ * A client bound to one cluster (one kubeconfig context). Objects are plain JSON in and out.
+ * Errors are ClusterctlErrors naming the object: NOT_FOUND, CONFLICT, REJECTED (admission/webhook),
+ * UNAUTHORIZED/FORBIDDEN (naming context and user), UNREACHABLE (naming the server URL).
+ */
+export interface KubeClient {
+  /** The API server URL (for messages). */
+  readonly server: string;
+  /** The kubeconfig context in use (for messages). */
+  readonly context: string;
+  /** The context's namespace, or `default`. */
+  readonly currentNamespace: string;
+
+  serverVersion(): Promise<ServerVersion>;
+  /** All resources the server serves for one group/version (cached per client). */
+  resources(apiVersion: string): Promise<ApiResource[]>;
+  /** Resolves a kind to its resource; NOT_FOUND when the server does not serve it. */
+  resourceFor(apiVersion: string, kind: string): Promise<ApiResource>;
+
+  /** Returns undefined when the object does not exist. */
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  list(apiVersion: string, kind: string, options?: ListOptions): Promise<KubeObject[]>;
+  create(obj: KubeObject, options?: WriteOptions): Promise<KubeObject>;
+  /** Full update (PUT); the object needs a resourceVersion unless the kind allows unconditional updates. */
+  replace(obj: KubeObject, options?: WriteOptions): Promise<KubeObject>;
+  /** Server-side apply with `force` (takes conflicting fields). */
+  apply(obj: KubeObject, options?: WriteOptions & { force?: boolean }): Promise<KubeObject>;
+  patch(ref: ObjectRef, patch: unknown, type: PatchType, options?: WriteOptions): Promise<KubeObject>;
+  /** Writes the status subresource (what a controller would do). */
+  replaceStatus(obj: KubeObject): Promise<KubeObject>;
+  /** Returns false when the object was already gone. */
+  delete(ref: ObjectRef, options?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' }): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provider repositories
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One provider repository (GitHub releases, GitLab packages, a local folder). Mirrors the Go
+ * tool's repository interface.
+ */
+export interface ProviderRepository {
+  /** The version used when none is given ("latest", resolved when the repository is opened). */
+  defaultVersion(): string;
+  /** The URL or path prefix without the version part, for `--describe` and `config repositories`. */
+  rootPath(): string;
+  /** The components file name, e.g. `infrastructure-components.yaml`. */
+  componentsPath(): string;
+  /** Every version the repository has (semver, `v`-prefixed). */
+  getVersions(signal?: AbortSignal): Promise<string[]>;
+  /** Reads one file of one release; NOT_FOUND names the release and the file. */
+  getFile(version: string, path: string, signal?: AbortSignal): Promise<Uint8Array>;
+}

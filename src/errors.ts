@@ -1,0 +1,126 @@
+/**
+ * The one error type of clusterctl-ts. Every error a user can act on is a ClusterctlError with a
+ * stable code, a one-paragraph message naming the object, an optional hint naming the fix, the
+ * underlying cause, and the process exit code that the CLI uses.
+ */
+
+/** Exit codes, documented in the README. */
+export const ExitCode = {
+  /** Success. */
+  Ok: 0,
+  /** A generic failure (the Go clusterctl uses 1 for everything). */
+  Failure: 1,
+  /** Invalid flags, arguments or input files (malformed YAML, bad names, missing variables). */
+  Usage: 2,
+  /** A required tool or binary is missing from this machine (go, kind, kube-apiserver). */
+  MissingTool: 3,
+  /** The Kubernetes API server or a repository could not be reached. */
+  Unreachable: 4,
+  /** The server or repository refused the credentials (401/403). */
+  Unauthorized: 5,
+  /** A requested object, provider, version, flavor or file does not exist. */
+  NotFound: 6,
+  /** A conflict with what is already there (duplicate provider, object exists, apply conflict). */
+  Conflict: 7,
+  /** A wait ran out of time. */
+  Timeout: 8,
+  /** The operation was interrupted (SIGINT/SIGTERM); it can be resumed. */
+  Interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_CONFIG'
+  | 'INVALID_YAML'
+  | 'MISSING_VARIABLES'
+  | 'MISSING_TOOL'
+  | 'KUBECONFIG'
+  | 'UNREACHABLE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'REJECTED'
+  | 'TIMEOUT'
+  | 'INTERRUPTED'
+  | 'RATE_LIMITED'
+  | 'UNSUPPORTED'
+  | 'INTERNAL';
+
+const defaultExitCodes: Record<ErrorCode, ExitCodeValue> = {
+  INVALID_ARGUMENT: ExitCode.Usage,
+  INVALID_CONFIG: ExitCode.Usage,
+  INVALID_YAML: ExitCode.Usage,
+  MISSING_VARIABLES: ExitCode.Usage,
+  MISSING_TOOL: ExitCode.MissingTool,
+  KUBECONFIG: ExitCode.Usage,
+  UNREACHABLE: ExitCode.Unreachable,
+  UNAUTHORIZED: ExitCode.Unauthorized,
+  FORBIDDEN: ExitCode.Unauthorized,
+  NOT_FOUND: ExitCode.NotFound,
+  CONFLICT: ExitCode.Conflict,
+  REJECTED: ExitCode.Failure,
+  TIMEOUT: ExitCode.Timeout,
+  INTERRUPTED: ExitCode.Interrupted,
+  RATE_LIMITED: ExitCode.Unreachable,
+  UNSUPPORTED: ExitCode.Failure,
+  INTERNAL: ExitCode.Failure,
+};
+
+export interface ClusterctlErrorOptions {
+  hint?: string | undefined;
+  cause?: unknown;
+  exitCode?: ExitCodeValue | undefined;
+}
+
+export class ClusterctlError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCodeValue;
+
+  constructor(code: ErrorCode, message: string, options: ClusterctlErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ClusterctlError';
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? defaultExitCodes[code];
+  }
+
+  /** Returns a copy whose message is prefixed with context, keeping code, hint and exit code. */
+  withContext(context: string): ClusterctlError {
+    return new ClusterctlError(this.code, `${context}: ${this.message}`, {
+      hint: this.hint,
+      cause: this,
+      exitCode: this.exitCode,
+    });
+  }
+}
+
+export function isClusterctlError(value: unknown): value is ClusterctlError {
+  return value instanceof ClusterctlError;
+}
+
+/**
+ * Adds context at a boundary: a ClusterctlError keeps its code and hint; anything else becomes an
+ * INTERNAL error whose cause keeps the original (printed with its stack only at -v 5).
+ */
+export function wrapError(error: unknown, context: string): ClusterctlError {
+  if (error instanceof ClusterctlError) return error.withContext(context);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ClusterctlError('INTERNAL', `${context}: ${message}`, { cause: error });
+}
+
+/** Several independent failures reported together (delete, move preconditions). */
+export class AggregateClusterctlError extends ClusterctlError {
+  readonly errors: readonly ClusterctlError[];
+  constructor(message: string, errors: readonly ClusterctlError[], options: ClusterctlErrorOptions = {}) {
+    const first = errors[0];
+    super(first?.code ?? 'INTERNAL', `${message}:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`, {
+      exitCode: options.exitCode ?? first?.exitCode,
+      hint: options.hint ?? first?.hint,
+      cause: options.cause,
+    });
+    this.errors = errors;
+  }
+}
