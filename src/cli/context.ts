@@ -1,0 +1,90 @@
+/**
+ * Everything a command needs from the process, decided once: streams, environment, whether this
+ * is a TTY or CI, colours, verbosity and the reporter. Only cli/ reads process.* directly.
+ */
+import { homedir } from 'node:os';
+import type { Reporter } from '../core/ports.js';
+import { createReporter, type ReporterMode } from '../ui/reporter.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+  homeDir: string;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    homeDir: process.env.HOME ?? homedir(),
+  };
+}
+
+export interface GlobalOptions {
+  config?: string;
+  v?: string;
+  kubeconfig?: string;
+  kubeconfigContext?: string;
+}
+
+export interface CliContext {
+  io: CliIo;
+  env: Record<string, string | undefined>;
+  verbosity: number;
+  color: boolean;
+  isTTY: boolean;
+  ci: boolean;
+  reporter: Reporter;
+  global: GlobalOptions;
+  /** Writes a result (YAML, tables, kubeconfigs) to stdout. */
+  out(text: string): void;
+}
+
+export function isCI(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
+}
+
+export function colorEnabled(env: Record<string, string | undefined>, stream: { isTTY?: boolean }): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
+export function parseVerbosity(value: string | undefined, env: Record<string, string | undefined>): number {
+  const raw = value ?? env.CLUSTERCTL_LOG_LEVEL;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`invalid verbosity "${raw}": -v/--v takes a non-negative integer`);
+  }
+  return n;
+}
+
+export function createContext(io: CliIo, global: GlobalOptions, outputFormat?: string): CliContext {
+  const verbosity = parseVerbosity(global.v, io.env);
+  const ci = isCI(io.env);
+  const isTTY = Boolean(io.stderr.isTTY);
+  const color = colorEnabled(io.env, io.stderr);
+  let mode: ReporterMode = isTTY && !ci && verbosity === 0 ? 'tty' : 'plain';
+  if (outputFormat === 'json' && !isTTY) mode = 'json';
+  const reporter = createReporter({ mode, verbosity, color, stream: io.stderr });
+  return {
+    io,
+    env: io.env,
+    verbosity,
+    color,
+    isTTY,
+    ci,
+    reporter,
+    global,
+    out: (text) => {
+      io.stdout.write(text);
+    },
+  };
+}
