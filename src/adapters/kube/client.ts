@@ -62,8 +62,8 @@ function sleep(ms: number): Promise<void> {
 
 const transientCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNREFUSED', 'ESOCKETTIMEDOUT']);
 
-export function createKubeClient(options: LoadKubeconfigOptions & KubeClientOptions): KubeClient {
-  const loaded = loadKubeconfig(options);
+export async function createKubeClient(options: LoadKubeconfigOptions & KubeClientOptions): Promise<KubeClient> {
+  const loaded = await loadKubeconfig(options);
   return createKubeClientFromConfig(loaded.kubeConfig, { ...options, contextName: loaded.context, namespace: loaded.namespace });
 }
 

@@ -2,9 +2,10 @@
  * Kubeconfig loading with kubectl's rules: `--kubeconfig`, else every file of `KUBECONFIG` merged
  * (the first file to define a name wins, missing files are skipped), else `~/.kube/config`.
  * `--kubeconfig-context` overrides the current context. Auth (client certs, tokens, exec plugins)
- * is then handled by @kubernetes/client-node.
+ * is then handled by @kubernetes/client-node, which is imported lazily: loading it costs ~0.8 s,
+ * which commands that never talk to a cluster should not pay.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ClusterctlError } from '../../errors.js';
@@ -28,7 +29,9 @@ export interface LoadedKubeconfig {
   namespace: string;
 }
 
-function loadFile(path: string): KubeConfig {
+type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
+
+function loadFile(KubeConfig: KubeConfigClass, path: string): KubeConfig {
   const kc = new KubeConfig();
   try {
     kc.loadFromFile(path);
@@ -42,7 +45,7 @@ function loadFile(path: string): KubeConfig {
   return kc;
 }
 
-function mergeFirstWins(configs: KubeConfig[]): KubeConfig {
+function mergeFirstWins(KubeConfig: KubeConfigClass, configs: KubeConfig[]): KubeConfig {
   const merged = new KubeConfig();
   const clusters = new Map<string, unknown>();
   const users = new Map<string, unknown>();
@@ -63,7 +66,8 @@ function mergeFirstWins(configs: KubeConfig[]): KubeConfig {
   return merged;
 }
 
-export function loadKubeconfig(options: LoadKubeconfigOptions): LoadedKubeconfig {
+export async function loadKubeconfig(options: LoadKubeconfigOptions): Promise<LoadedKubeconfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   let kubeConfig: KubeConfig;
   let sources: string[];
   if (options.kubeconfig) {
@@ -73,7 +77,7 @@ export function loadKubeconfig(options: LoadKubeconfigOptions): LoadedKubeconfig
       });
     }
     sources = [options.kubeconfig];
-    kubeConfig = loadFile(options.kubeconfig);
+    kubeConfig = loadFile(KubeConfig, options.kubeconfig);
   } else if (options.env.KUBECONFIG) {
     const paths = options.env.KUBECONFIG.split(delimiter).filter((p) => p.length > 0);
     sources = paths.filter((p) => existsSync(p));
@@ -82,7 +86,13 @@ export function loadKubeconfig(options: LoadKubeconfigOptions): LoadedKubeconfig
         hint: 'Point KUBECONFIG at an existing kubeconfig file, or pass --kubeconfig.',
       });
     }
-    kubeConfig = sources.length === 1 ? loadFile(sources[0]!) : mergeFirstWins(sources.map(loadFile));
+    kubeConfig =
+      sources.length === 1
+        ? loadFile(KubeConfig, sources[0]!)
+        : mergeFirstWins(
+            KubeConfig,
+            sources.map((p) => loadFile(KubeConfig, p)),
+          );
   } else {
     const path = join(options.homeDir, '.kube', 'config');
     if (!existsSync(path)) {
@@ -91,7 +101,7 @@ export function loadKubeconfig(options: LoadKubeconfigOptions): LoadedKubeconfig
       });
     }
     sources = [path];
-    kubeConfig = loadFile(path);
+    kubeConfig = loadFile(KubeConfig, path);
   }
 
   const where = sources.join(delimiter);

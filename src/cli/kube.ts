@@ -1,0 +1,18 @@
+/** Builds the real KubeClient from the global flags and the environment. */
+import { createKubeClient } from '../adapters/kube/client.js';
+import type { KubeClient } from '../core/ports.js';
+import type { CliContext } from './context.js';
+import { packageVersion } from './package-info.js';
+
+export async function managementClient(
+  ctx: CliContext,
+  flags: { kubeconfig?: string | undefined; kubeconfigContext?: string | undefined } = {},
+): Promise<KubeClient> {
+  return createKubeClient({
+    kubeconfig: flags.kubeconfig ?? ctx.global.kubeconfig,
+    context: flags.kubeconfigContext ?? ctx.global.kubeconfigContext,
+    env: ctx.env,
+    homeDir: ctx.io.homeDir,
+    userAgent: `clusterctl-ts/v${packageVersion()} (${process.platform}/${process.arch})`,
+  });
+}

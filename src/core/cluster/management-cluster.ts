@@ -1,0 +1,62 @@
+/**
+ * Checks every cluster command runs first: the server is reachable and new enough, and (for the
+ * strict commands) Cluster API is installed with the contract this clusterctl supports.
+ */
+import semver from 'semver';
+import { ClusterctlError } from '../../errors.js';
+import type { KubeClient } from '../ports.js';
+
+export const currentContract = 'v1beta2';
+export const minimumKubernetesVersion = '1.20.0';
+
+interface CrdVersion {
+  name: string;
+  storage?: boolean;
+}
+
+/** The storage version of clusters.cluster.x-k8s.io, or undefined when Cluster API is absent. */
+export async function clusterApiStorageVersion(client: KubeClient): Promise<string | undefined> {
+  const crd = await client.get({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    name: 'clusters.cluster.x-k8s.io',
+  });
+  if (!crd) return undefined;
+  const versions = ((crd.spec as { versions?: CrdVersion[] } | undefined)?.versions ?? []).filter((v) => v.storage);
+  return versions[0]?.name;
+}
+
+export interface ManagementClusterCheck {
+  /** Strict commands (delete, move, describe, get kubeconfig) need Cluster API with the v1beta2 contract. */
+  strict: boolean;
+  /** upgrade also accepts v1beta1 management clusters. */
+  allowV1beta1?: boolean;
+}
+
+export async function checkManagementCluster(client: KubeClient, check: ManagementClusterCheck): Promise<void> {
+  const version = await client.serverVersion();
+  const parsed = semver.coerce(version.gitVersion);
+  if (parsed && semver.lt(parsed, minimumKubernetesVersion)) {
+    throw new ClusterctlError(
+      'UNSUPPORTED',
+      `unsupported management cluster server version: ${version.gitVersion} (the API server ${client.server} must run Kubernetes >= v${minimumKubernetesVersion})`,
+      { hint: 'Upgrade the management cluster, or point --kubeconfig at another one.' },
+    );
+  }
+  if (!check.strict) return;
+  const storage = await clusterApiStorageVersion(client);
+  if (storage === undefined) {
+    throw new ClusterctlError(
+      'NOT_FOUND',
+      `Cluster API is not installed on the cluster ${client.server} (context "${client.context}"): the CustomResourceDefinition clusters.cluster.x-k8s.io does not exist`,
+      { hint: 'Turn it into a management cluster with "clusterctl init", or select the management cluster with --kubeconfig / --kubeconfig-context.' },
+    );
+  }
+  if (storage !== currentContract && !(check.allowV1beta1 && storage === 'v1beta1')) {
+    throw new ClusterctlError(
+      'UNSUPPORTED',
+      `this version of clusterctl could be used only with "${currentContract}" management clusters, "${storage}" detected`,
+      { hint: 'Upgrade the management cluster with "clusterctl upgrade apply", or use a clusterctl release that supports this contract.' },
+    );
+  }
+}

@@ -1,0 +1,49 @@
+/** Runs the built CLI (bin/clusterctl.js) as a user would, capturing its output. */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const clusterctlBin = join(repoRoot, 'bin', 'clusterctl.js');
+
+export interface CliResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = {};
+    // A clean, predictable environment: no colours, no user kubeconfig, no user config.
+    for (const key of ['PATH', 'HOME', 'TMPDIR', 'XDG_CACHE_HOME', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'KUBEBUILDER_ASSETS']) {
+      const v = process.env[key];
+      if (v !== undefined) env[key] = v;
+    }
+    env.NO_COLOR = '1';
+    env.CLUSTERCTL_DISABLE_VERSIONCHECK = 'true';
+    for (const [k, v] of Object.entries(options.env ?? {})) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    const child = spawn(process.execPath, [clusterctlBin, ...args], { env, cwd: options.cwd ?? repoRoot, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, exitCode: code ?? -1 });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
