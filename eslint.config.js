@@ -2,7 +2,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeIo = ['node:fs', 'node:fs/promises', 'node:child_process', 'node:http', 'node:https', 'node:net', 'fs', 'child_process'];
+const nodeIo = [
+  'node:fs',
+  'node:fs/promises',
+  'node:child_process',
+  'node:http',
+  'node:https',
+  'node:net',
+  'fs',
+  'child_process',
+];
 const libs = ['execa', '@kubernetes/client-node', 'chalk', 'ora', 'commander'];
 
 function banned(paths, patterns) {
@@ -10,8 +19,14 @@ function banned(paths, patterns) {
     'no-restricted-imports': [
       'error',
       {
-        paths: paths.map((name) => ({ name, message: 'Not allowed in this layer (see design.md "Who may import what").' })),
-        patterns: patterns.map((group) => ({ group, message: 'Not allowed in this layer (see design.md "Who may import what").' })),
+        paths: paths.map((name) => ({
+          name,
+          message: 'Not allowed in this layer (see design.md "Who may import what").',
+        })),
+        patterns:
+          patterns.length > 0
+            ? [{ group: patterns, message: 'Not allowed in this layer (see design.md "Who may import what").' }]
+            : [],
       },
     ],
   };
@@ -23,7 +38,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -33,11 +51,23 @@ export default tseslint.config(
   },
   { files: ['eslint.config.js'], rules: { 'no-restricted-syntax': 'off' } },
   // core: types, errors, core/*, yaml, semver only
-  { files: ['src/core/**/*.ts'], rules: banned([...nodeIo, ...libs], ['**/cli/**', '**/ui/**', '**/adapters/**', '**/config/**']) },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: banned([...nodeIo, ...libs], ['**/cli/**', '**/ui/**', '**/adapters/**', '**/config/**']),
+  },
   // ui: types and errors (plus chalk/ora for rendering)
-  { files: ['src/ui/**/*.ts'], rules: banned([...nodeIo, 'execa', '@kubernetes/client-node', 'commander'], ['**/cli/**', '**/adapters/**', '**/config/**', '**/core/cluster/**', '**/core/repository/**']) },
+  {
+    files: ['src/ui/**/*.ts'],
+    rules: banned(
+      [...nodeIo, 'execa', '@kubernetes/client-node', 'commander'],
+      ['**/cli/**', '**/adapters/**', '**/config/**', '**/core/cluster/**', '**/core/repository/**'],
+    ),
+  },
   // config and adapters: types, errors, ports; never cli or ui
-  { files: ['src/config/**/*.ts', 'src/adapters/**/*.ts'], rules: banned(['chalk', 'ora', 'commander'], ['**/cli/**', '**/ui/**']) },
+  {
+    files: ['src/config/**/*.ts', 'src/adapters/**/*.ts'],
+    rules: banned(['chalk', 'ora', 'commander'], ['**/cli/**', '**/ui/**']),
+  },
   // leaves
   { files: ['src/errors.ts', 'src/types.ts'], rules: banned([...nodeIo, ...libs, 'yaml', 'semver'], ['./*', '../*']) },
   {

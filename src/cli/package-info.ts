@@ -8,6 +8,7 @@ export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '
 
 let cachedVersion: string | undefined;
 export function packageVersion(): string {
-  cachedVersion ??= (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  cachedVersion ??= (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string })
+    .version;
   return cachedVersion;
 }

@@ -18,10 +18,30 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   const program = new Command('clusterctl');
   program
     .description('clusterctl controls the lifecycle of a Cluster API management cluster')
-    .addOption(new Option('--config <path>', 'Path to clusterctl configuration (default is `$XDG_CONFIG_HOME/cluster-api/clusterctl.yaml`) or to a remote location (i.e. https://example.com/clusterctl.yaml)'))
-    .addOption(new Option('-v, --v <level>', 'Set the log level verbosity. This overrides the CLUSTERCTL_LOG_LEVEL environment variable.'))
-    .addOption(new Option('--kubeconfig <path>', 'Path to a kubeconfig file to use for the management cluster. If empty, default discovery rules apply.'))
-    .addOption(new Option('--kubeconfig-context <context>', 'Context to be used within the kubeconfig file. If empty, current context will be used.'))
+    .addOption(
+      new Option(
+        '--config <path>',
+        'Path to clusterctl configuration (default is `$XDG_CONFIG_HOME/cluster-api/clusterctl.yaml`) or to a remote location (i.e. https://example.com/clusterctl.yaml)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '-v, --v <level>',
+        'Set the log level verbosity. This overrides the CLUSTERCTL_LOG_LEVEL environment variable.',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--kubeconfig <path>',
+        'Path to a kubeconfig file to use for the management cluster. If empty, default discovery rules apply.',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--kubeconfig-context <context>',
+        'Context to be used within the kubeconfig file. If empty, current context will be used.',
+      ),
+    )
     .showHelpAfterError(false)
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -16,7 +16,7 @@ export function formatError(error: unknown, options: { verbosity: number; color:
     if (options.verbosity >= 5) {
       let cause: unknown = error.cause;
       while (cause) {
-        text += `\n${c.dim('Caused by:')} ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
+        text += `\n${c.dim('Caused by:')} ${cause instanceof Error ? (cause.stack ?? cause.message) : JSON.stringify(cause)}`;
         cause = cause instanceof Error ? cause.cause : undefined;
       }
     }

@@ -96,7 +96,12 @@ export function createReporter(options: ReporterOptions): Reporter {
     warn: (message) => around(() => plain.warn(message)),
     debug: (level, message, fields) => around(() => plain.debug(level, message, fields)),
     task: (text) => {
-      const spinner = ora({ text: redact(text), stream, color: options.color ? 'cyan' : false, isEnabled: true }).start();
+      const spinner = ora({
+        text: redact(text),
+        stream,
+        color: options.color ? 'cyan' : false,
+        isEnabled: true,
+      }).start();
       active = spinner;
       const end = (fn: () => void) => {
         fn();

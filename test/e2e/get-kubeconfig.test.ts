@@ -26,7 +26,8 @@ async function waitForCrds(client: KubeClient, names: string[]): Promise<void> {
 describe('clusterctl get kubeconfig', () => {
   let server: ApiServer;
   let client: KubeClient;
-  const workloadKubeconfig = 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\ncurrent-context: ""\n# token: s3cr3t-value-that-must-not-leak\n';
+  const workloadKubeconfig =
+    'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\ncurrent-context: ""\n# token: s3cr3t-value-that-must-not-leak\n';
 
   beforeAll(async () => {
     server = await startExtraApiServer({ name: 'get-kubeconfig' });
@@ -47,7 +48,10 @@ describe('clusterctl get kubeconfig', () => {
   it('prints the kubeconfig stored in <name>-kubeconfig, and names a missing one', async () => {
     const crds = coreCrds();
     for (const crd of crds) await client.create(crd);
-    await waitForCrds(client, crds.map((c) => c.metadata.name!));
+    await waitForCrds(
+      client,
+      crds.map((c) => c.metadata.name!),
+    );
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fleet' } });
     await client.create({
       apiVersion: 'v1',
@@ -62,7 +66,15 @@ describe('clusterctl get kubeconfig', () => {
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toBe(`${workloadKubeconfig}\n`);
 
-    const missing = await runClusterctl(['get', 'kubeconfig', 'staging', '-n', 'fleet', '--kubeconfig', server.kubeconfigPath]);
+    const missing = await runClusterctl([
+      'get',
+      'kubeconfig',
+      'staging',
+      '-n',
+      'fleet',
+      '--kubeconfig',
+      server.kubeconfigPath,
+    ]);
     expect(missing.exitCode).toBe(6);
     expect(missing.stderr).toContain('"staging-kubeconfig" not found in namespace "fleet"');
 
@@ -74,15 +86,33 @@ describe('clusterctl get kubeconfig', () => {
   });
 
   it('refuses a v1beta1 management cluster like the Go tool', async () => {
-    const crd = await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'clusters.cluster.x-k8s.io' });
+    const crd = await client.get({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'clusters.cluster.x-k8s.io',
+    });
     const spec = crd!.spec as { versions: { name: string; storage: boolean }[] };
     for (const v of spec.versions) v.storage = v.name === 'v1beta1';
     await client.replace(crd!);
-    const result = await runClusterctl(['get', 'kubeconfig', 'prod', '-n', 'fleet', '--kubeconfig', server.kubeconfigPath]);
+    const result = await runClusterctl([
+      'get',
+      'kubeconfig',
+      'prod',
+      '-n',
+      'fleet',
+      '--kubeconfig',
+      server.kubeconfigPath,
+    ]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('this version of clusterctl could be used only with "v1beta2" management clusters, "v1beta1" detected');
+    expect(result.stderr).toContain(
+      'this version of clusterctl could be used only with "v1beta2" management clusters, "v1beta1" detected',
+    );
     for (const v of spec.versions) v.storage = v.name === 'v1beta2';
-    const fresh = await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'clusters.cluster.x-k8s.io' });
+    const fresh = await client.get({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'clusters.cluster.x-k8s.io',
+    });
     await client.replace({ ...fresh!, spec });
   });
 
@@ -91,7 +121,16 @@ describe('clusterctl get kubeconfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-'));
     const ca = await createCertificateAuthority('gone');
     const cert = await issueCertificate(ca, { commonName: 'admin', usage: 'client' });
-    writeFileSync(join(dir, 'config'), buildKubeconfig({ name: 'gone', server: `https://127.0.0.1:${port}`, caCert: ca.cert, user: 'admin', client: cert }));
+    writeFileSync(
+      join(dir, 'config'),
+      buildKubeconfig({
+        name: 'gone',
+        server: `https://127.0.0.1:${port}`,
+        caCert: ca.cert,
+        user: 'admin',
+        client: cert,
+      }),
+    );
     const started = Date.now();
     const result = await runClusterctl(['get', 'kubeconfig', 'prod', '--kubeconfig', join(dir, 'config')]);
     expect(Date.now() - started).toBeLessThan(8000);
@@ -106,7 +145,10 @@ describe('clusterctl get kubeconfig', () => {
     const other = join(dir, 'other');
     writeFileSync(other, 'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n');
     const env = { KUBECONFIG: `${join(dir, 'missing')}:${other}:${server.kubeconfigPath}` };
-    const ok = await runClusterctl(['get', 'kubeconfig', 'prod', '-n', 'fleet', '--kubeconfig-context', 'get-kubeconfig'], { env });
+    const ok = await runClusterctl(
+      ['get', 'kubeconfig', 'prod', '-n', 'fleet', '--kubeconfig-context', 'get-kubeconfig'],
+      { env },
+    );
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toBe(`${workloadKubeconfig}\n`);
     const wrong = await runClusterctl(['get', 'kubeconfig', 'prod', '--kubeconfig-context', 'nope'], { env });

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   switch (command) {
     case 'up': {
       if (existsSync(join(dir, 'state.json'))) {
-        process.stderr.write(`an API server is already recorded in ${dir}; run 'npm run -s apiserver -- down ${target}' first\n`);
+        process.stderr.write(
+          `an API server is already recorded in ${dir}; run 'npm run -s apiserver -- down ${target}' first\n`,
+        );
         process.exit(7);
       }
       mkdirSync(dir, { recursive: true });
@@ -32,7 +34,15 @@ async function main(): Promise<void> {
     }
     case 'down': {
       const stopped = await stopDetached(dir);
-      for (const entry of ['etcd', 'certs', 'state.json', 'kubeconfig', 'kube-controller-manager.kubeconfig', 'kube-apiserver.log', 'kube-controller-manager.log']) {
+      for (const entry of [
+        'etcd',
+        'certs',
+        'state.json',
+        'kubeconfig',
+        'kube-controller-manager.kubeconfig',
+        'kube-apiserver.log',
+        'kube-controller-manager.log',
+      ]) {
         rmSync(join(dir, entry), { recursive: true, force: true });
       }
       process.stderr.write(stopped ? `stopped the API server in ${dir}\n` : `no API server recorded in ${dir}\n`);

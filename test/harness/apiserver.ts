@@ -287,7 +287,13 @@ export async function startApiServer(options: StartApiServerOptions = {}): Promi
     const port = await freePort();
     const url = `https://127.0.0.1:${port}`;
     const contextName = options.contextName ?? name;
-    const kubeconfig = buildKubeconfig({ name: contextName, server: url, caCert: ca.cert, user: 'admin', client: admin });
+    const kubeconfig = buildKubeconfig({
+      name: contextName,
+      server: url,
+      caCert: ca.cert,
+      user: 'admin',
+      client: admin,
+    });
     const kubeconfigPath = join(dir, 'kubeconfig');
     writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
     const apiserverLog = join(dir, 'kube-apiserver.log');
@@ -344,7 +350,9 @@ export async function startApiServer(options: StartApiServerOptions = {}): Promi
       const log = tail(apiserverLog);
       if (attempt < 3 && /address already in use/.test(log)) continue;
       await ownEtcd?.stop();
-      throw new Error(`kube-apiserver did not become ready at ${url} within ${startTimeoutMs / 1000}s. Last log lines:\n${log}`);
+      throw new Error(
+        `kube-apiserver did not become ready at ${url} within ${startTimeoutMs / 1000}s. Last log lines:\n${log}`,
+      );
     }
 
     let controllerManager: Spawned | undefined;
@@ -388,7 +396,13 @@ export async function startApiServer(options: StartApiServerOptions = {}): Promi
           organizations: user.groups ?? [],
           usage: 'client',
         });
-        return buildKubeconfig({ name: ctx ?? `${contextName}-${user.name}`, server: url, caCert: ca.cert, user: user.name, client });
+        return buildKubeconfig({
+          name: ctx ?? `${contextName}-${user.name}`,
+          server: url,
+          caCert: ca.cert,
+          user: user.name,
+          client,
+        });
       },
       async stop() {
         if (stopped) return;

@@ -24,7 +24,9 @@ export interface CertificateAuthority extends KeyPairPem {
 
 async function exportKey(key: webcrypto.CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
   return `-----BEGIN PRIVATE KEY-----\n${b64.trimEnd()}\n-----END PRIVATE KEY-----\n`;
 }
 
@@ -36,7 +38,7 @@ function serial(): string {
 }
 
 export async function createCertificateAuthority(commonName: string): Promise<CertificateAuthority> {
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${commonName}`,
@@ -62,7 +64,7 @@ export interface IssueOptions {
 }
 
 export async function issueCertificate(ca: CertificateAuthority, options: IssueOptions): Promise<KeyPairPem> {
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const subject = [`CN=${options.commonName}`, ...(options.organizations ?? []).map((o) => `O=${o}`)].join(', ');
   const usages: string[] = [];
   if (options.usage !== 'client') usages.push(x509.ExtendedKeyUsage.serverAuth);
@@ -97,6 +99,10 @@ export async function loadCertificateAuthority(pair: KeyPairPem): Promise<Certif
   const certificate = new x509.X509Certificate(pair.cert);
   const der = Buffer.from(pair.key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   const privateKey = await webcrypto.subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
-  const publicKey = await certificate.publicKey.export(algorithm, ['verify'], webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const publicKey = await certificate.publicKey.export(
+    algorithm,
+    ['verify'],
+    webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0],
+  );
   return { keys: { privateKey, publicKey }, certificate, cert: pair.cert, key: pair.key };
 }

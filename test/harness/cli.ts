@@ -23,7 +23,16 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     // A clean, predictable environment: no colours, no user kubeconfig, no user config.
-    for (const key of ['PATH', 'HOME', 'TMPDIR', 'XDG_CACHE_HOME', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'KUBEBUILDER_ASSETS']) {
+    for (const key of [
+      'PATH',
+      'HOME',
+      'TMPDIR',
+      'XDG_CACHE_HOME',
+      'GOPATH',
+      'GOCACHE',
+      'GOMODCACHE',
+      'KUBEBUILDER_ASSETS',
+    ]) {
       const v = process.env[key];
       if (v !== undefined) env[key] = v;
     }
@@ -33,7 +42,11 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const child = spawn(process.execPath, [clusterctlBin, ...args], { env, cwd: options.cwd ?? repoRoot, stdio: 'pipe' });
+    const child = spawn(process.execPath, [clusterctlBin, ...args], {
+      env,
+      cwd: options.cwd ?? repoRoot,
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -17,7 +17,9 @@ export interface SharedApiServer {
 export function sharedApiServer(): SharedApiServer {
   const shared = inject('sharedApiServer');
   if (!shared) {
-    throw new Error('this test needs the shared API server, but CLUSTERCTL_TS_UNIT_ONLY=1 disabled it; run it with npm test');
+    throw new Error(
+      'this test needs the shared API server, but CLUSTERCTL_TS_UNIT_ONLY=1 disabled it; run it with npm test',
+    );
   }
   return shared;
 }
@@ -47,6 +49,6 @@ export async function startExtraApiServer(options: Omit<StartApiServerOptions, '
   return startApiServer({
     ...options,
     name: options.name ?? uniqueName('extra'),
-    ...(etcdUrl ? { etcd: { url: etcdUrl, dir: '', pid: 0, stop: async () => undefined } } : {}),
+    ...(etcdUrl ? { etcd: { url: etcdUrl, dir: '', pid: 0, stop: () => Promise.resolve() } } : {}),
   });
 }

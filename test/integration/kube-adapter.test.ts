@@ -68,7 +68,8 @@ async function expectError(promise: Promise<unknown>): Promise<ClusterctlError> 
 async function waitEstablished(client: KubeClient, name: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const got = await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
-    const conditions = (got?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
+    const conditions =
+      (got?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
     if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -87,7 +88,9 @@ describe('kube adapter on a real API server', () => {
   });
 
   it('creates a CRD whose schema keeps x-kubernetes-* keys exactly as written', () => {
-    const fetched = JSON.parse(kubectl(shared.kubeconfigPath, 'get', 'crd', crd.metadata.name, '-o', 'json')) as typeof crd;
+    const fetched = JSON.parse(
+      kubectl(shared.kubeconfigPath, 'get', 'crd', crd.metadata.name, '-o', 'json'),
+    ) as typeof crd;
     const props = fetched.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties;
     expect(props.size['x-kubernetes-int-or-string']).toBe(true);
     expect(props.template['x-kubernetes-preserve-unknown-fields']).toBe(true);
@@ -102,7 +105,9 @@ describe('kube adapter on a real API server', () => {
     };
     const created = await client.create(widget);
     expect(created.metadata.uid).toBeTruthy();
-    const viaKubectl = JSON.parse(kubectl(shared.kubeconfigPath, '-n', namespace, 'get', `widgets.${group}`, 'w1', '-o', 'json'));
+    const viaKubectl = JSON.parse(
+      kubectl(shared.kubeconfigPath, '-n', namespace, 'get', `widgets.${group}`, 'w1', '-o', 'json'),
+    );
     expect(viaKubectl.spec).toEqual(widget.spec);
 
     await client.create({ ...widget, metadata: { name: 'w2', namespace } });
@@ -110,12 +115,27 @@ describe('kube adapter on a real API server', () => {
     expect(gold.map((w) => w.metadata.name)).toEqual(['w1']);
     expect(gold[0]!.kind).toBe('Widget');
 
-    await client.patch({ apiVersion: widget.apiVersion, kind: 'Widget', name: 'w2', namespace }, { metadata: { labels: { tier: 'gold' } } }, 'merge');
+    await client.patch(
+      { apiVersion: widget.apiVersion, kind: 'Widget', name: 'w2', namespace },
+      { metadata: { labels: { tier: 'gold' } } },
+      'merge',
+    );
     expect((await client.list(widget.apiVersion, 'Widget', { namespace, labelSelector: 'tier=gold' })).length).toBe(2);
 
     const status = await client.replaceStatus({ ...created, status: { ready: true } });
     expect(status.status).toEqual({ ready: true });
-    expect(kubectl(shared.kubeconfigPath, '-n', namespace, 'get', `widgets.${group}`, 'w1', '-o', 'jsonpath={.status.ready}')).toBe('true');
+    expect(
+      kubectl(
+        shared.kubeconfigPath,
+        '-n',
+        namespace,
+        'get',
+        `widgets.${group}`,
+        'w1',
+        '-o',
+        'jsonpath={.status.ready}',
+      ),
+    ).toBe('true');
 
     const applied = await client.apply({ ...widget, metadata: { name: 'w3', namespace }, spec: { size: 3 } });
     expect(applied.spec).toEqual({ size: 3 });
@@ -136,7 +156,13 @@ describe('kube adapter on a real API server', () => {
 
   it('reports a schema rejection with the field', async () => {
     const error = await expectError(
-      client.create({ apiVersion: `${group}/v1beta2`, kind: 'Widget', metadata: { name: 'bad', namespace }, status: { ready: 'yes' }, spec: { template: 'x' } }),
+      client.create({
+        apiVersion: `${group}/v1beta2`,
+        kind: 'Widget',
+        metadata: { name: 'bad', namespace },
+        status: { ready: 'yes' },
+        spec: { template: 'x' },
+      }),
     );
     expect(error.code).toBe('REJECTED');
     expect(error.message).toMatch(/spec\.template/);
@@ -154,7 +180,16 @@ describe('kube adapter on a real API server', () => {
     const path = join(dir, 'config');
     const ca = await createCertificateAuthority('nowhere');
     const cert = await issueCertificate(ca, { commonName: 'admin', usage: 'client' });
-    writeFileSync(path, buildKubeconfig({ name: 'nowhere', server: `https://127.0.0.1:${port}`, caCert: ca.cert, user: 'admin', client: cert }));
+    writeFileSync(
+      path,
+      buildKubeconfig({
+        name: 'nowhere',
+        server: `https://127.0.0.1:${port}`,
+        caCert: ca.cert,
+        user: 'admin',
+        client: cert,
+      }),
+    );
     const unreachable = await createKubeClient({ kubeconfig: path, env: {}, homeDir: dir });
     const started = Date.now();
     const error = await expectError(unreachable.serverVersion());
@@ -167,7 +202,9 @@ describe('kube adapter on a real API server', () => {
   });
 
   it('rejects a context that is not in the kubeconfig, listing the known ones', async () => {
-    const error = await expectError(createKubeClient({ kubeconfig: shared.kubeconfigPath, context: 'no-such-context', env: {}, homeDir: tmpdir() }));
+    const error = await expectError(
+      createKubeClient({ kubeconfig: shared.kubeconfigPath, context: 'no-such-context', env: {}, homeDir: tmpdir() }),
+    );
     expect(error.message).toContain('context "no-such-context" does not exist');
     expect(error.hint).toContain('shared');
   });
@@ -178,7 +215,10 @@ describe('kube adapter on a real API server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-'));
     const path = join(dir, 'config');
     const serverCa = Buffer.from(/certificate-authority-data: (\S+)/.exec(shared.kubeconfig)![1]!, 'base64').toString();
-    writeFileSync(path, buildKubeconfig({ name: 'bad-creds', server: shared.url, caCert: serverCa, user: 'mallory', client: cert }));
+    writeFileSync(
+      path,
+      buildKubeconfig({ name: 'bad-creds', server: shared.url, caCert: serverCa, user: 'mallory', client: cert }),
+    );
     const bad = await createKubeClient({ kubeconfig: path, env: {}, homeDir: dir });
     const error = await expectError(bad.list('v1', 'Namespace'));
     expect(error.code).toBe('UNAUTHORIZED');
@@ -203,8 +243,13 @@ describe('kube adapter on a real API server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-'));
     const path = join(dir, 'config');
     const cert = await issueCertificate(other, { commonName: 'admin', usage: 'client' });
-    writeFileSync(path, buildKubeconfig({ name: 'wrong-ca', server: shared.url, caCert: other.cert, user: 'admin', client: cert }));
-    const error = await expectError((await createKubeClient({ kubeconfig: path, env: {}, homeDir: dir })).serverVersion());
+    writeFileSync(
+      path,
+      buildKubeconfig({ name: 'wrong-ca', server: shared.url, caCert: other.cert, user: 'admin', client: cert }),
+    );
+    const error = await expectError(
+      (await createKubeClient({ kubeconfig: path, env: {}, homeDir: dir })).serverVersion(),
+    );
     expect(error.code).toBe('UNREACHABLE');
     expect(error.message).toMatch(/TLS verification/);
   });

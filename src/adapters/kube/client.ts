@@ -64,7 +64,11 @@ const transientCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN',
 
 export async function createKubeClient(options: LoadKubeconfigOptions & KubeClientOptions): Promise<KubeClient> {
   const loaded = await loadKubeconfig(options);
-  return createKubeClientFromConfig(loaded.kubeConfig, { ...options, contextName: loaded.context, namespace: loaded.namespace });
+  return createKubeClientFromConfig(loaded.kubeConfig, {
+    ...options,
+    contextName: loaded.context,
+    namespace: loaded.namespace,
+  });
 }
 
 export function createKubeClientFromConfig(
@@ -72,7 +76,8 @@ export function createKubeClientFromConfig(
   options: KubeClientOptions & { contextName?: string; namespace?: string } = {},
 ): KubeClient {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new ClusterctlError('KUBECONFIG', `the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
+  if (!cluster)
+    throw new ClusterctlError('KUBECONFIG', `the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
   const server = cluster.server.replace(/\/+$/, '');
   const context = options.contextName ?? kc.getCurrentContext();
   const userName = kc.getCurrentUser()?.name ?? '(none)';
@@ -97,8 +102,8 @@ export function createKubeClientFromConfig(
             ca: tls.ca as string | undefined,
             cert: tls.cert as string | undefined,
             key: tls.key as string | undefined,
-            rejectUnauthorized: tls.rejectUnauthorized as boolean | undefined,
-            servername: tls.servername as string | undefined,
+            rejectUnauthorized: tls.rejectUnauthorized,
+            servername: tls.servername,
             keepAlive: true,
             maxSockets: options.maxSockets ?? 32,
           });
@@ -109,19 +114,36 @@ export function createKubeClientFromConfig(
 
   function networkError(error: NodeJS.ErrnoException, what: string): ClusterctlError {
     const code = error.code ?? '';
-    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|DEPTH_ZERO|HOSTNAME|ALTNAME/.test(code) || /certificate/i.test(error.message)) {
-      return new ClusterctlError('UNREACHABLE', `TLS verification of the API server ${server} (context "${context}") failed while trying to ${what}: ${error.message}`, {
-        hint: 'Check certificate-authority(-data) and tls-server-name for this cluster in the kubeconfig; TLS is verified unless the kubeconfig sets insecure-skip-tls-verify.',
-        cause: error,
-      });
+    if (
+      /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|DEPTH_ZERO|HOSTNAME|ALTNAME/.test(code) ||
+      /certificate/i.test(error.message)
+    ) {
+      return new ClusterctlError(
+        'UNREACHABLE',
+        `TLS verification of the API server ${server} (context "${context}") failed while trying to ${what}: ${error.message}`,
+        {
+          hint: 'Check certificate-authority(-data) and tls-server-name for this cluster in the kubeconfig; TLS is verified unless the kubeconfig sets insecure-skip-tls-verify.',
+          cause: error,
+        },
+      );
     }
-    return new ClusterctlError('UNREACHABLE', `cannot reach the Kubernetes API server ${server} (context "${context}") to ${what}: ${code || error.message}`, {
-      hint: 'Check that the cluster is running and reachable from here, and that --kubeconfig / --kubeconfig-context select the right cluster.',
-      cause: error,
-    });
+    return new ClusterctlError(
+      'UNREACHABLE',
+      `cannot reach the Kubernetes API server ${server} (context "${context}") to ${what}: ${code || error.message}`,
+      {
+        hint: 'Check that the cluster is running and reachable from here, and that --kubeconfig / --kubeconfig-context select the right cluster.',
+        cause: error,
+      },
+    );
   }
 
-  function send(method: string, path: string, body: string | undefined, contentType: string | undefined, opts: RequestOptions): Promise<HttpResult> {
+  function send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string | undefined,
+    opts: RequestOptions,
+  ): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
       const url = new URL(server + path);
       const headers: Record<string, string | string[] | number> = {
@@ -138,7 +160,9 @@ export function createKubeClientFromConfig(
       const req = fn(url, { method, headers, agent: opts.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
         res.on('error', reject);
       });
       const connectTimer = setTimeout(() => {
@@ -165,8 +189,15 @@ export function createKubeClientFromConfig(
     });
   }
 
-  async function call(method: string, path: string, what: string, body?: unknown, contentType?: string): Promise<HttpResult> {
-    const idempotent = method === 'GET' || method === 'PUT' || method === 'DELETE' || contentType === patchContentTypes.apply;
+  async function call(
+    method: string,
+    path: string,
+    what: string,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<HttpResult> {
+    const idempotent =
+      method === 'GET' || method === 'PUT' || method === 'DELETE' || contentType === patchContentTypes.apply;
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     let lastError: unknown;
     for (let attempt = 1; attempt <= (idempotent ? attempts : 1); attempt++) {
@@ -174,16 +205,22 @@ export function createKubeClientFromConfig(
       try {
         opts = await requestOptions();
       } catch (error) {
-        throw new ClusterctlError('UNAUTHORIZED', `could not obtain credentials for user "${userName}" (context "${context}"): ${error instanceof Error ? error.message : String(error)}`, {
-          hint: 'Check the user entry of the kubeconfig (exec plugin, token file, client certificate files).',
-          cause: error,
-        });
+        throw new ClusterctlError(
+          'UNAUTHORIZED',
+          `could not obtain credentials for user "${userName}" (context "${context}"): ${error instanceof Error ? error.message : String(error)}`,
+          {
+            hint: 'Check the user entry of the kubeconfig (exec plugin, token file, client certificate files).',
+            cause: error,
+          },
+        );
       }
       try {
         const res = await send(method, path, payload, contentType, opts);
         if ((res.status === 429 || res.status >= 500) && idempotent && attempt < attempts) {
           const retryAfter = Number(res.headers['retry-after']);
-          await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 5) * 1000 : 250 * 2 ** attempt);
+          await sleep(
+            Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 5) * 1000 : 250 * 2 ** attempt,
+          );
           continue;
         }
         return res;
@@ -205,18 +242,26 @@ export function createKubeClientFromConfig(
     const message = status?.message ?? (res.body.trim().slice(0, 300) || `HTTP ${res.status}`);
     switch (res.status) {
       case 401:
-        return new ClusterctlError('UNAUTHORIZED', `the API server ${server} rejected the credentials of user "${userName}" (context "${context}") while trying to ${what}`, {
-          hint: 'The client certificate, token or exec plugin of this kubeconfig user is not accepted: refresh the credentials or pick another context with --kubeconfig-context.',
-        });
+        return new ClusterctlError(
+          'UNAUTHORIZED',
+          `the API server ${server} rejected the credentials of user "${userName}" (context "${context}") while trying to ${what}`,
+          {
+            hint: 'The client certificate, token or exec plugin of this kubeconfig user is not accepted: refresh the credentials or pick another context with --kubeconfig-context.',
+          },
+        );
       case 403:
         if (/admission webhook|denied the request/i.test(message)) {
           return new ClusterctlError('REJECTED', `the API server refused to ${what}: ${message}`, {
             hint: 'An admission webhook or policy denied the request; fix the object or the policy named above.',
           });
         }
-        return new ClusterctlError('FORBIDDEN', `user "${userName}" (context "${context}") is not allowed to ${what}: ${message}`, {
-          hint: 'Use a kubeconfig user with cluster-admin rights on the management cluster, or ask an administrator to grant the permission named above.',
-        });
+        return new ClusterctlError(
+          'FORBIDDEN',
+          `user "${userName}" (context "${context}") is not allowed to ${what}: ${message}`,
+          {
+            hint: 'Use a kubeconfig user with cluster-admin rights on the management cluster, or ask an administrator to grant the permission named above.',
+          },
+        );
       case 404:
         return new ClusterctlError('NOT_FOUND', `could not ${what}: ${message}`);
       case 409:
@@ -226,12 +271,21 @@ export function createKubeClientFromConfig(
       case 400:
       case 422: {
         const causes = status?.details?.causes?.map((c) => c.message).filter(Boolean) ?? [];
-        return new ClusterctlError('REJECTED', `the API server rejected the request to ${what}: ${message}${causes.length > 1 ? ` (${causes.join('; ')})` : ''}`, {
-          hint: /webhook/i.test(message) ? 'An admission webhook denied the object; fix the field it names.' : 'Fix the object definition named above.',
-        });
+        return new ClusterctlError(
+          'REJECTED',
+          `the API server rejected the request to ${what}: ${message}${causes.length > 1 ? ` (${causes.join('; ')})` : ''}`,
+          {
+            hint: /webhook/i.test(message)
+              ? 'An admission webhook denied the object; fix the field it names.'
+              : 'Fix the object definition named above.',
+          },
+        );
       }
       default:
-        return new ClusterctlError('INTERNAL', `the API server ${server} answered HTTP ${res.status} to ${what}: ${message}`);
+        return new ClusterctlError(
+          'INTERNAL',
+          `the API server ${server} answered HTTP ${res.status} to ${what}: ${message}`,
+        );
     }
   }
 
@@ -252,7 +306,9 @@ export function createKubeClientFromConfig(
         const res = await call('GET', groupVersionPath(apiVersion), `discover the resources of ${apiVersion}`);
         if (res.status === 404) return [];
         if (res.status !== 200) throw httpError(res, `discover the resources of ${apiVersion}`);
-        const list = JSON.parse(res.body) as { resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] };
+        const list = JSON.parse(res.body) as {
+          resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[];
+        };
         return list.resources
           .filter((r) => !r.name.includes('/'))
           .map((r) => ({ apiVersion, kind: r.kind, name: r.name, namespaced: r.namespaced, verbs: r.verbs }));
@@ -278,12 +334,18 @@ export function createKubeClientFromConfig(
     return found;
   }
 
-  async function objectPath(ref: { apiVersion: string; kind: string; namespace?: string | undefined; name?: string | undefined }, forList = false): Promise<string> {
+  async function objectPath(
+    ref: { apiVersion: string; kind: string; namespace?: string | undefined; name?: string | undefined },
+    forList = false,
+  ): Promise<string> {
     const resource = await resourceFor(ref.apiVersion, ref.kind);
     let path = groupVersionPath(ref.apiVersion);
     if (resource.namespaced && ref.namespace) path += `/namespaces/${encodeURIComponent(ref.namespace)}`;
     else if (resource.namespaced && !forList) {
-      throw new ClusterctlError('INVALID_ARGUMENT', `${ref.kind} ${ref.name ?? ''} is namespaced but no namespace was given`);
+      throw new ClusterctlError(
+        'INVALID_ARGUMENT',
+        `${ref.kind} ${ref.name ?? ''} is namespaced but no namespace was given`,
+      );
     }
     path += `/${resource.name}`;
     if (ref.name) path += `/${encodeURIComponent(ref.name)}`;
@@ -338,7 +400,13 @@ export function createKubeClientFromConfig(
       do {
         const page = await json<{ items: KubeObject[]; metadata?: { continue?: string } }>(
           'GET',
-          base + query({ labelSelector: listOptions.labelSelector, fieldSelector: listOptions.fieldSelector, limit: '500', continue: cont }),
+          base +
+            query({
+              labelSelector: listOptions.labelSelector,
+              fieldSelector: listOptions.fieldSelector,
+              limit: '500',
+              continue: cont,
+            }),
           `list ${kind} (${apiVersion})${listOptions.namespace ? ` in namespace ${listOptions.namespace}` : ''}`,
         );
         // Lists omit apiVersion/kind on items; restore them so objects can be written back as-is.
@@ -356,27 +424,51 @@ export function createKubeClientFromConfig(
 
     async replace(obj, writeOptions) {
       const ref = refOfObj(obj);
-      return json<KubeObject>('PUT', (await objectPath(ref)) + writeQuery(writeOptions), `update ${describeRef(ref)}`, obj);
+      return json<KubeObject>(
+        'PUT',
+        (await objectPath(ref)) + writeQuery(writeOptions),
+        `update ${describeRef(ref)}`,
+        obj,
+      );
     },
 
     async apply(obj, applyOptions) {
       const ref = refOfObj(obj);
       const extra = { force: applyOptions?.force === false ? undefined : 'true' };
-      return json<KubeObject>('PATCH', (await objectPath(ref)) + writeQuery(applyOptions, extra), `apply ${describeRef(ref)}`, obj, patchContentTypes.apply);
+      return json<KubeObject>(
+        'PATCH',
+        (await objectPath(ref)) + writeQuery(applyOptions, extra),
+        `apply ${describeRef(ref)}`,
+        obj,
+        patchContentTypes.apply,
+      );
     },
 
     async patch(ref, patch, type, writeOptions) {
-      return json<KubeObject>('PATCH', (await objectPath(ref)) + writeQuery(writeOptions), `patch ${describeRef(ref)}`, patch, patchContentTypes[type]);
+      return json<KubeObject>(
+        'PATCH',
+        (await objectPath(ref)) + writeQuery(writeOptions),
+        `patch ${describeRef(ref)}`,
+        patch,
+        patchContentTypes[type],
+      );
     },
 
     async replaceStatus(obj) {
       const ref = refOfObj(obj);
-      return json<KubeObject>('PUT', `${await objectPath(ref)}/status`, `update the status of ${describeRef(ref)}`, obj);
+      return json<KubeObject>(
+        'PUT',
+        `${await objectPath(ref)}/status`,
+        `update the status of ${describeRef(ref)}`,
+        obj,
+      );
     },
 
     async delete(ref, deleteOptions) {
       const what = `delete ${describeRef(ref)}`;
-      const body = deleteOptions?.propagationPolicy ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: deleteOptions.propagationPolicy } : undefined;
+      const body = deleteOptions?.propagationPolicy
+        ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: deleteOptions.propagationPolicy }
+        : undefined;
       const res = await call('DELETE', await objectPath(ref), what, body);
       if (res.status === 404) return false;
       if (res.status >= 200 && res.status < 300) return true;

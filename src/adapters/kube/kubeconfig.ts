@@ -6,6 +6,7 @@
  * which commands that never talk to a cluster should not pay.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type * as ClientNode from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ClusterctlError } from '../../errors.js';
@@ -29,7 +30,7 @@ export interface LoadedKubeconfig {
   namespace: string;
 }
 
-type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
+type KubeConfigClass = typeof ClientNode.KubeConfig;
 
 function loadFile(KubeConfig: KubeConfigClass, path: string): KubeConfig {
   const kc = new KubeConfig();
@@ -72,9 +73,13 @@ export async function loadKubeconfig(options: LoadKubeconfigOptions): Promise<Lo
   let sources: string[];
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) {
-      throw new ClusterctlError('KUBECONFIG', `the kubeconfig file ${options.kubeconfig} given with --kubeconfig does not exist`, {
-        hint: 'Pass the path of an existing kubeconfig file, or drop --kubeconfig to use $KUBECONFIG or ~/.kube/config.',
-      });
+      throw new ClusterctlError(
+        'KUBECONFIG',
+        `the kubeconfig file ${options.kubeconfig} given with --kubeconfig does not exist`,
+        {
+          hint: 'Pass the path of an existing kubeconfig file, or drop --kubeconfig to use $KUBECONFIG or ~/.kube/config.',
+        },
+      );
     }
     sources = [options.kubeconfig];
     kubeConfig = loadFile(KubeConfig, options.kubeconfig);
@@ -96,9 +101,13 @@ export async function loadKubeconfig(options: LoadKubeconfigOptions): Promise<Lo
   } else {
     const path = join(options.homeDir, '.kube', 'config');
     if (!existsSync(path)) {
-      throw new ClusterctlError('KUBECONFIG', `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set and ${path} does not exist`, {
-        hint: 'Pass --kubeconfig <file> or set KUBECONFIG to the management cluster kubeconfig.',
-      });
+      throw new ClusterctlError(
+        'KUBECONFIG',
+        `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set and ${path} does not exist`,
+        {
+          hint: 'Pass --kubeconfig <file> or set KUBECONFIG to the management cluster kubeconfig.',
+        },
+      );
     }
     sources = [path];
     kubeConfig = loadFile(KubeConfig, path);
@@ -108,22 +117,34 @@ export async function loadKubeconfig(options: LoadKubeconfigOptions): Promise<Lo
   const contextName = options.context ?? kubeConfig.getCurrentContext();
   if (!contextName) {
     throw new ClusterctlError('KUBECONFIG', `the kubeconfig ${where} has no current context`, {
-      hint: `Pass --kubeconfig-context with one of: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || '(no contexts defined)'}.`,
+      hint: `Pass --kubeconfig-context with one of: ${
+        kubeConfig
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || '(no contexts defined)'
+      }.`,
     });
   }
   const context = kubeConfig.getContextObject(contextName);
   if (!context) {
     const known = kubeConfig.getContexts().map((c) => c.name);
     throw new ClusterctlError('KUBECONFIG', `context "${contextName}" does not exist in the kubeconfig ${where}`, {
-      hint: known.length > 0 ? `Use --kubeconfig-context with one of: ${known.join(', ')}.` : 'The kubeconfig defines no contexts.',
+      hint:
+        known.length > 0
+          ? `Use --kubeconfig-context with one of: ${known.join(', ')}.`
+          : 'The kubeconfig defines no contexts.',
     });
   }
   kubeConfig.setCurrentContext(contextName);
   const cluster = kubeConfig.getCluster(context.cluster);
   if (!cluster || !cluster.server) {
-    throw new ClusterctlError('KUBECONFIG', `context "${contextName}" refers to cluster "${context.cluster}", which is not defined (or has no server) in ${where}`, {
-      hint: 'Fix the kubeconfig (kubectl config view) or choose another context with --kubeconfig-context.',
-    });
+    throw new ClusterctlError(
+      'KUBECONFIG',
+      `context "${contextName}" refers to cluster "${context.cluster}", which is not defined (or has no server) in ${where}`,
+      {
+        hint: 'Fix the kubeconfig (kubectl config view) or choose another context with --kubeconfig-context.',
+      },
+    );
   }
   return {
     kubeConfig,

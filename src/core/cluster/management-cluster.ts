@@ -49,14 +49,18 @@ export async function checkManagementCluster(client: KubeClient, check: Manageme
     throw new ClusterctlError(
       'NOT_FOUND',
       `Cluster API is not installed on the cluster ${client.server} (context "${client.context}"): the CustomResourceDefinition clusters.cluster.x-k8s.io does not exist`,
-      { hint: 'Turn it into a management cluster with "clusterctl init", or select the management cluster with --kubeconfig / --kubeconfig-context.' },
+      {
+        hint: 'Turn it into a management cluster with "clusterctl init", or select the management cluster with --kubeconfig / --kubeconfig-context.',
+      },
     );
   }
   if (storage !== currentContract && !(check.allowV1beta1 && storage === 'v1beta1')) {
     throw new ClusterctlError(
       'UNSUPPORTED',
       `this version of clusterctl could be used only with "${currentContract}" management clusters, "${storage}" detected`,
-      { hint: 'Upgrade the management cluster with "clusterctl upgrade apply", or use a clusterctl release that supports this contract.' },
+      {
+        hint: 'Upgrade the management cluster with "clusterctl upgrade apply", or use a clusterctl release that supports this contract.',
+      },
     );
   }
 }
