@@ -1,0 +1,168 @@
+/**
+ * cert-manager for provider webhooks: a readiness probe (create a self-signed Issuer and a
+ * Certificate in a scratch namespace), installation from the cert-manager release manifest with
+ * clusterctl's labels and version annotation, and detection of an installed version.
+ */
+import semver from 'semver';
+import { ClusterctlError } from '../../errors.js';
+import { Annotations, Labels, type KubeObject } from '../../types.js';
+import type { KubeClient, Reporter } from '../ports.js';
+import { applyComponents } from './installer.js';
+
+export const defaultCertManagerVersion = 'v1.21.1';
+const probeNamespace = 'cert-manager-test';
+
+export interface CertManagerSettings {
+  version: string;
+  url: string;
+  timeoutMs: number;
+  externallyProvisioned: boolean;
+}
+
+function probeObjects(): KubeObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: probeNamespace } },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Issuer',
+      metadata: { name: 'test-selfsigned', namespace: probeNamespace },
+      spec: { selfSigned: {} },
+    },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'selfsigned-cert', namespace: probeNamespace },
+      spec: { dnsNames: ['example.com'], secretName: 'selfsigned-cert-tls', issuerRef: { name: 'test-selfsigned' } },
+    },
+  ];
+}
+
+/** True when cert-manager answers: its CRDs are served and its webhook admits test objects. */
+export async function probeCertManager(client: KubeClient): Promise<boolean> {
+  const objects = probeObjects();
+  try {
+    for (const obj of objects) {
+      const existing = await client.get({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name!,
+        namespace: obj.metadata.namespace,
+      });
+      if (!existing) await client.create(obj);
+    }
+    return true;
+  } catch (error) {
+    if (
+      error instanceof ClusterctlError &&
+      (error.code === 'UNREACHABLE' || error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')
+    )
+      throw error;
+    return false;
+  } finally {
+    for (const obj of [...objects].reverse().slice(0, 2)) {
+      await client
+        .delete({
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          name: obj.metadata.name!,
+          namespace: obj.metadata.namespace,
+        })
+        .catch(() => false);
+    }
+  }
+}
+
+/** The installed version recorded by clusterctl, or undefined when none of its objects exist. */
+export async function installedCertManagerVersion(client: KubeClient): Promise<string | undefined> {
+  const selector = `${Labels.clusterctlCore}=cert-manager`;
+  for (const [apiVersion, kind, namespace] of [
+    ['apps/v1', 'Deployment', 'cert-manager'],
+    ['v1', 'Namespace', undefined],
+  ] as const) {
+    try {
+      const items = await client.list(apiVersion, kind, { namespace, labelSelector: selector });
+      const versions = items.map((i) => i.metadata.annotations?.[Annotations.certManagerVersion] ?? 'v0.11.0');
+      if (versions.length > 0)
+        return versions.sort((a, b) => (semver.valid(a) && semver.valid(b) ? semver.compare(a, b) : 0))[0];
+    } catch {
+      // kind not served: keep looking
+    }
+  }
+  return undefined;
+}
+
+/** Adds clusterctl's labels and the version annotation to cert-manager's objects. */
+export function labelCertManagerObjects(objects: readonly KubeObject[], version: string): KubeObject[] {
+  return objects.map((obj) => ({
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      labels: { ...obj.metadata.labels, [Labels.clusterctl]: '', [Labels.clusterctlCore]: 'cert-manager' },
+      annotations: { ...obj.metadata.annotations, [Annotations.certManagerVersion]: version },
+    },
+  }));
+}
+
+export interface EnsureCertManagerDeps {
+  client: KubeClient;
+  reporter: Reporter;
+  /** Fetches the cert-manager manifest objects (image overrides applied). */
+  fetchManifest: (settings: CertManagerSettings) => Promise<KubeObject[]>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type CertManagerOutcome = 'already-installed' | 'installed' | 'externally-provisioned';
+
+export async function ensureCertManager(
+  deps: EnsureCertManagerDeps,
+  settings: CertManagerSettings,
+): Promise<CertManagerOutcome> {
+  const { client, reporter } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  if (settings.externallyProvisioned) {
+    const deadline = Date.now() + settings.timeoutMs;
+    while (!(await probeCertManager(client))) {
+      if (Date.now() > deadline) {
+        throw new ClusterctlError(
+          'TIMEOUT',
+          `cert-manager is configured as externally provisioned but did not answer within ${settings.timeoutMs / 1000}s`,
+          {
+            hint: 'Install cert-manager yourself, or drop cert-manager.externallyProvisioned from clusterctl.yaml to let clusterctl install it.',
+          },
+        );
+      }
+      await sleep(1000);
+    }
+    return 'externally-provisioned';
+  }
+  if (await probeCertManager(client)) {
+    reporter.debug(0, 'Skipping installing cert-manager as it is already installed');
+    return 'already-installed';
+  }
+  const task = reporter.task(`Installing cert-manager ${settings.version}`);
+  try {
+    const objects = labelCertManagerObjects(await deps.fetchManifest(settings), settings.version);
+    await applyComponents(client, objects, {
+      onProgress: (n, total) => task.update(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
+    });
+    task.update(`Waiting for cert-manager ${settings.version} to be available`);
+    const deadline = Date.now() + settings.timeoutMs;
+    while (!(await probeCertManager(client))) {
+      if (Date.now() > deadline) {
+        throw new ClusterctlError(
+          'TIMEOUT',
+          `cert-manager ${settings.version} was installed but did not become ready within ${settings.timeoutMs / 1000}s`,
+          {
+            hint: 'Check the pods in the cert-manager namespace (kubectl get pods -n cert-manager); raise cert-manager.timeout in clusterctl.yaml if the cluster is slow.',
+          },
+        );
+      }
+      await sleep(1000);
+    }
+    task.succeed(`cert-manager ${settings.version} installed`);
+    return 'installed';
+  } catch (error) {
+    task.fail(`cert-manager ${settings.version} was not installed`);
+    throw error;
+  }
+}
