@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ClusterctlError } from '../errors.js';
 import { formatError } from '../ui/errors.js';
 import { createContext, type CliContext, type CliIo, type GlobalOptions } from './context.js';
+import { registerCompletion } from './commands/completion.js';
 import { registerGet } from './commands/get.js';
 import { registerVersion } from './commands/version.js';
 
@@ -71,6 +72,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
       }
     };
 
+  registerCompletion(program, run);
   registerGet(program, run);
   registerVersion(program, run);
   return program;
