@@ -86,6 +86,8 @@ export interface KubeClient {
   serverVersion(): Promise<ServerVersion>;
   /** All resources the server serves for one group/version (cached per client). */
   resources(apiVersion: string): Promise<ApiResource[]>;
+  /** Every resource of every served group, at each group's preferred version. */
+  serverResources(): Promise<ApiResource[]>;
   /** Resolves a kind to its resource; NOT_FOUND when the server does not serve it. */
   resourceFor(apiVersion: string, kind: string): Promise<ApiResource>;
 

@@ -319,6 +319,20 @@ export function createKubeClientFromConfig(
     return pending;
   }
 
+  async function serverResources(): Promise<ApiResource[]> {
+    const groups = await json<{ groups: { preferredVersion?: { groupVersion: string } }[] }>(
+      'GET',
+      '/apis',
+      'discover the API groups',
+    );
+    const versions = [
+      'v1',
+      ...groups.groups.map((g) => g.preferredVersion?.groupVersion).filter((v): v is string => Boolean(v)),
+    ];
+    const lists = await Promise.all(versions.map((v) => resources(v)));
+    return lists.flat();
+  }
+
   async function resourceFor(apiVersion: string, kind: string): Promise<ApiResource> {
     let found = (await resources(apiVersion)).find((r) => r.kind === kind);
     if (!found) {
@@ -383,6 +397,7 @@ export function createKubeClientFromConfig(
       return json<ServerVersion>('GET', '/version', 'read the server version');
     },
     resources,
+    serverResources,
     resourceFor,
 
     async get(ref) {

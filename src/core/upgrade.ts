@@ -1,0 +1,347 @@
+/**
+ * `clusterctl upgrade plan|apply`. Plan: for each contract the providers can move to, the newest
+ * stable version of every provider that implements it. Apply: scale the provider controllers to
+ * zero, replace each provider's components (CRDs, namespace and inventory entry are kept), record
+ * the new version, and optionally wait for the controllers.
+ */
+import semver from 'semver';
+import { AggregateClusterctlError, ClusterctlError } from '../errors.js';
+import { Labels, manifestLabel, providerTypeOrder, type KubeObject, type ProviderType } from '../types.js';
+import { applyComponents, waitForDeployments } from './cluster/installer.js';
+import {
+  ensureInventoryCrd,
+  listInstalledProviders,
+  saveInstalledProvider,
+  type InstalledProvider,
+} from './cluster/inventory.js';
+import { checkManagementCluster } from './cluster/management-cluster.js';
+import type { ProviderComponents, ProviderRequest } from './init.js';
+import { mapWithConcurrency } from './pool.js';
+import type { KubeClient, Reporter } from './ports.js';
+import { compatibleContracts, releaseSeriesForVersion, type ProviderMetadata } from './repository/metadata.js';
+
+export interface UpgradeRepositoryInfo {
+  versions: string[];
+  /** metadata.yaml of the newest release (it lists every series). */
+  metadata: ProviderMetadata;
+}
+
+export interface UpgradeDeps {
+  client: KubeClient;
+  reporter: Reporter;
+  /** Versions and latest metadata of an installed provider's repository. */
+  repositoryInfo: (provider: InstalledProvider) => Promise<UpgradeRepositoryInfo>;
+  fetchComponents: (request: ProviderRequest, targetNamespace: string | undefined) => Promise<ProviderComponents>;
+}
+
+export interface UpgradeItem {
+  provider: InstalledProvider;
+  /** Empty when already up to date. */
+  nextVersion: string;
+}
+
+export interface UpgradePlan {
+  contract: string;
+  items: UpgradeItem[];
+}
+
+export interface UpgradePlanResult {
+  /** Contract of the installed core provider. */
+  currentContract: string;
+  plans: UpgradePlan[];
+  /** Contracts newer than this clusterctl supports (reported, not planned). */
+  unsupportedContracts: string[];
+}
+
+function isStable(version: string): boolean {
+  const v = semver.parse(version);
+  return Boolean(v && v.prerelease.length === 0);
+}
+
+export async function planUpgrade(deps: UpgradeDeps): Promise<UpgradePlanResult> {
+  const { client } = deps;
+  await checkManagementCluster(client, { strict: true, allowV1beta1: true });
+  await ensureInventoryCrd(client);
+  const installed = await listInstalledProviders(client);
+  if (installed.length === 0) return { currentContract: '', plans: [], unsupportedContracts: [] };
+  const cores = installed.filter((p) => p.type === 'CoreProvider');
+  if (cores.length !== 1) {
+    throw new ClusterctlError(
+      'CONFLICT',
+      `the management cluster must have exactly one core provider; found ${cores.length}`,
+      {
+        hint: 'Check the inventory with: kubectl get providers.clusterctl.cluster.x-k8s.io -A',
+      },
+    );
+  }
+  const core = cores[0]!;
+  const infos = new Map<InstalledProvider, UpgradeRepositoryInfo>();
+  await mapWithConcurrency(installed, 4, async (p) => {
+    const info = await deps.repositoryInfo(p);
+    for (const v of [p.version, ...info.versions.filter((x) => semver.valid(x) && semver.gt(x, p.version))]) {
+      if (!releaseSeriesForVersion(info.metadata, v)) {
+        throw new ClusterctlError(
+          'INVALID_YAML',
+          `invalid provider metadata: version ${v} of the ${p.name} provider does not match any release series of its metadata.yaml`,
+          {
+            hint: 'The provider repository is inconsistent; check its metadata.yaml or pin versions with upgrade apply.',
+          },
+        );
+      }
+    }
+    infos.set(p, info);
+  });
+  const coreInfo = infos.get(core)!;
+  const coreSeries = releaseSeriesForVersion(coreInfo.metadata, core.version)!;
+  const contracts = [
+    ...new Set(
+      coreInfo.metadata.releaseSeries
+        .filter((s) => s.major > coreSeries.major || (s.major === coreSeries.major && s.minor >= coreSeries.minor))
+        .map((s) => s.contract),
+    ),
+  ];
+  const supported = ['v1beta2'];
+  const plans: UpgradePlan[] = [];
+  for (const contract of contracts.filter((c) => supported.includes(c) || c === coreSeries.contract)) {
+    const items: UpgradeItem[] = [];
+    let complete = true;
+    for (const p of installed) {
+      const info = infos.get(p)!;
+      const accepted = compatibleContracts(contract);
+      const candidates = info.versions
+        .filter((v) => isStable(v) && semver.gt(v, p.version))
+        .filter((v) => {
+          const s = releaseSeriesForVersion(info.metadata, v);
+          return s ? (p.type === 'CoreProvider' ? s.contract === contract : accepted.includes(s.contract)) : false;
+        })
+        .sort(semver.rcompare);
+      const currentSeries = releaseSeriesForVersion(info.metadata, p.version);
+      const currentOk =
+        currentSeries &&
+        (p.type === 'CoreProvider' ? currentSeries.contract === contract : accepted.includes(currentSeries.contract));
+      if (candidates.length === 0 && !currentOk) complete = false;
+      items.push({ provider: p, nextVersion: candidates[0] ?? '' });
+    }
+    if (complete || contract === coreSeries.contract) {
+      items.sort(
+        (a, b) =>
+          a.provider.type.localeCompare(b.provider.type) ||
+          a.provider.providerName.localeCompare(b.provider.providerName) ||
+          a.provider.namespace.localeCompare(b.provider.namespace),
+      );
+      plans.push({ contract, items });
+    }
+  }
+  return {
+    currentContract: coreSeries.contract,
+    plans,
+    unsupportedContracts: contracts.filter((c) => !supported.includes(c) && c !== coreSeries.contract),
+  };
+}
+
+/** The Go tool's text for `upgrade plan`. */
+export function formatUpgradePlan(result: UpgradePlanResult): string {
+  if (result.plans.length === 0 && result.currentContract === '') {
+    return 'There are no providers in the cluster. Please use clusterctl init to initialize a Cluster API management cluster.\n';
+  }
+  let out = '';
+  for (const plan of result.plans) {
+    if (!supportedPlan(plan.contract)) continue;
+    out += `\nLatest release available for the ${plan.contract} Cluster API contract version:\n\n`;
+    const rows = [['NAME', 'NAMESPACE', 'TYPE', 'CURRENT VERSION', 'NEXT VERSION']];
+    for (const item of plan.items) {
+      rows.push([
+        item.provider.providerName,
+        item.provider.namespace,
+        item.provider.type,
+        item.provider.version,
+        item.nextVersion || 'Already up to date',
+      ]);
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows) out += r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join('') + '\n';
+    out += '\n';
+    if (plan.items.some((i) => i.nextVersion)) {
+      out += 'You can now apply the upgrade by executing the following command:\n\n';
+      out += `clusterctl upgrade apply --contract ${plan.contract}\n`;
+    } else {
+      out += 'You are already up to date!\n';
+    }
+  }
+  for (const c of result.unsupportedContracts)
+    out += `\nThe current version of clusterctl could not upgrade to ${c} contract (only v1beta2 supported).\n`;
+  return out;
+}
+
+function supportedPlan(contract: string): boolean {
+  return contract === 'v1beta2' || contract === 'v1beta1';
+}
+
+export interface UpgradeApplyOptions {
+  contract?: string | undefined;
+  /** Custom upgrades: `name:version` per type. */
+  providers?: { name: string; type: ProviderType; version: string }[];
+  waitProviders?: boolean;
+  waitProviderTimeoutMs?: number;
+}
+
+const skipLimitedProviders = new Set(['cluster-api', 'bootstrap-kubeadm', 'control-plane-kubeadm']);
+
+export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptions): Promise<UpgradeItem[]> {
+  const { client, reporter } = deps;
+  const custom = options.providers ?? [];
+  if (options.contract && custom.length > 0) {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      'the --contract flag cannot be used together with provider versions',
+      {
+        hint: 'Use either --contract v1beta2 or a list of providers with versions (e.g. --core cluster-api:v1.13.5).',
+      },
+    );
+  }
+  if (!options.contract && custom.length === 0) {
+    throw new ClusterctlError('INVALID_ARGUMENT', 'nothing to upgrade: pass --contract or providers with versions', {
+      hint: 'Run "clusterctl upgrade plan" to see the available upgrades.',
+    });
+  }
+  if (options.contract && options.contract !== 'v1beta2') {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      `current version of clusterctl could only upgrade to v1beta2 contract, requested ${options.contract}`,
+    );
+  }
+  let items: UpgradeItem[];
+  if (options.contract) {
+    const planned = await planUpgrade(deps);
+    items = planned.plans.find((p) => p.contract === options.contract)?.items.filter((i) => i.nextVersion) ?? [];
+  } else {
+    await checkManagementCluster(client, { strict: true, allowV1beta1: true });
+    const installed = await listInstalledProviders(client);
+    items = [];
+    const problems: ClusterctlError[] = [];
+    for (const c of custom) {
+      const label = manifestLabel(c.name, c.type);
+      const matches = installed.filter((p) => p.name === label);
+      if (matches.length !== 1) {
+        problems.push(
+          new ClusterctlError(
+            matches.length === 0 ? 'NOT_FOUND' : 'CONFLICT',
+            matches.length === 0
+              ? `the ${label} provider is not installed`
+              : `the ${label} provider has several instances`,
+          ),
+        );
+        continue;
+      }
+      items.push({ provider: matches[0]!, nextVersion: c.version });
+    }
+    if (problems.length > 0) throw new AggregateClusterctlError('cannot plan the upgrade', problems);
+  }
+  for (const item of items) {
+    const from = semver.parse(item.provider.version);
+    const to = semver.parse(item.nextVersion);
+    if (
+      from &&
+      to &&
+      skipLimitedProviders.has(item.provider.name) &&
+      semver.gte(from, '1.10.0') &&
+      to.major === from.major &&
+      to.minor - from.minor > 3
+    ) {
+      throw new ClusterctlError(
+        'INVALID_ARGUMENT',
+        `upgrading ${item.provider.name} from ${item.provider.version} to ${item.nextVersion} is not supported: can't skip more than 3 versions`,
+        {
+          hint: 'Upgrade in steps of at most three minor versions.',
+        },
+      );
+    }
+  }
+  if (items.length === 0) {
+    reporter.info('All the providers are already up to date.');
+    return [];
+  }
+  items.sort((a, b) => providerTypeOrder(a.provider.type) - providerTypeOrder(b.provider.type));
+
+  // Fetch everything first: nothing is touched if a release is missing.
+  const components = new Map<UpgradeItem, ProviderComponents>();
+  for (const item of items) {
+    components.set(
+      item,
+      await deps.fetchComponents(
+        { name: item.provider.providerName, type: item.provider.type, version: item.nextVersion },
+        item.provider.namespace,
+      ),
+    );
+  }
+
+  // Stop the controllers.
+  const scaleTask = reporter.task('Scaling provider controllers to zero');
+  for (const item of items) {
+    const deployments = await client.list('apps/v1', 'Deployment', {
+      namespace: item.provider.namespace,
+      labelSelector: `${Labels.clusterctl},${Labels.provider}=${item.provider.name}`,
+    });
+    for (const d of deployments) {
+      await client.patch(
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name!, namespace: d.metadata.namespace },
+        { spec: { replicas: 0 } },
+        'merge',
+      );
+    }
+  }
+  scaleTask.succeed('Provider controllers scaled to zero');
+
+  const resources = (await client.serverResources()).filter(
+    (r) => r.verbs.includes('list') && r.verbs.includes('delete'),
+  );
+  for (const item of items) {
+    const c = components.get(item)!;
+    const task = reporter.task(`Upgrading ${item.provider.name} from ${item.provider.version} to ${item.nextVersion}`);
+    // Delete the old objects, keeping CRDs, the namespace and the inventory entry.
+    const selector = `${Labels.clusterctl},${Labels.provider}=${item.provider.name}`;
+    const keep = new Set(['CustomResourceDefinition', 'Namespace', 'Provider']);
+    const desired = new Set(c.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
+    const stale: KubeObject[] = [];
+    for (const r of resources) {
+      if (keep.has(r.kind)) continue;
+      const found = await client.list(r.apiVersion, r.kind, {
+        namespace: r.namespaced ? item.provider.namespace : undefined,
+        labelSelector: selector,
+      });
+      for (const o of found)
+        if (!desired.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`)) stale.push(o);
+    }
+    for (const o of stale) {
+      await client.delete({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name!,
+        namespace: o.metadata.namespace,
+      });
+    }
+    await applyComponents(client, c.objects, {
+      onProgress: (n, total) =>
+        task.update(`Upgrading ${item.provider.name} to ${item.nextVersion} (${n}/${total} objects)`),
+    });
+    await saveInstalledProvider(client, {
+      namespace: item.provider.namespace,
+      providerName: item.provider.providerName,
+      type: item.provider.type,
+      version: item.nextVersion,
+    });
+    task.succeed(`Upgraded ${item.provider.name} from ${item.provider.version} to ${item.nextVersion}`);
+  }
+  if (options.waitProviders) {
+    for (const item of items) {
+      const task = reporter.task(`Waiting for ${item.provider.name} to be available`);
+      await waitForDeployments(client, components.get(item)!.objects, {
+        timeoutMs: options.waitProviderTimeoutMs ?? 300_000,
+        onWaiting: (pending) =>
+          task.update(`Waiting for ${item.provider.name}: Deployment ${pending.join(', ')} not yet Available`),
+      });
+      task.succeed(`${item.provider.name} is available`);
+    }
+  }
+  return items;
+}
