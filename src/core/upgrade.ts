@@ -78,7 +78,7 @@ export async function planUpgrade(deps: UpgradeDeps): Promise<UpgradePlanResult>
   const infos = new Map<InstalledProvider, UpgradeRepositoryInfo>();
   await mapWithConcurrency(installed, 4, async (p) => {
     const info = await deps.repositoryInfo(p);
-    for (const v of [p.version, ...info.versions.filter((x) => semver.valid(x) && semver.gt(x, p.version))]) {
+    for (const v of [p.version, ...info.versions.filter((x) => isStable(x) && semver.gt(x, p.version))]) {
       if (!releaseSeriesForVersion(info.metadata, v)) {
         throw new ClusterctlError(
           'INVALID_YAML',

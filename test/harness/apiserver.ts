@@ -51,9 +51,18 @@ interface Spawned {
   exited: Promise<number | null>;
 }
 
+/** Child environment without proxies: webhook and aggregated-API calls must stay on this machine. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!/^(https?|all|no)_proxy$/i.test(k)) env[k] = v;
+  }
+  return env;
+}
+
 function spawnLogged(binary: string, args: string[], log: string, detached: boolean): Spawned {
   const fd = openSync(log, 'a');
-  const child = spawn(binary, args, { stdio: ['ignore', fd, fd], detached });
+  const child = spawn(binary, args, { stdio: ['ignore', fd, fd], detached, env: childEnv() });
   closeSync(fd);
   if (detached) child.unref();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -83,7 +83,7 @@ export function createKubeClientFromConfig(
   const userName = kc.getCurrentUser()?.name ?? '(none)';
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-  const attempts = options.attempts ?? 3;
+  const attempts = options.attempts ?? 6;
   const isHttp = server.startsWith('http:');
   let agent: Agent | undefined;
   const discovery = new Map<string, Promise<ApiResource[]>>();
@@ -217,10 +217,12 @@ export function createKubeClientFromConfig(
       try {
         const res = await send(method, path, payload, contentType, opts);
         if ((res.status === 429 || res.status >= 500) && idempotent && attempt < attempts) {
+          // A just-established CRD answers 503 "Retry-After: 1" for a moment; its storage is usually
+          // ready well before that, so poll sooner (bounded by the attempt count).
           const retryAfter = Number(res.headers['retry-after']);
-          await sleep(
-            Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 5) * 1000 : 250 * 2 ** attempt,
-          );
+          const asked =
+            Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 5) * 1000 : 250 * 2 ** attempt;
+          await sleep(res.status === 503 ? Math.min(asked, 100 * attempt) : asked);
           continue;
         }
         return res;
@@ -282,6 +284,11 @@ export function createKubeClientFromConfig(
         );
       }
       default:
+        if (/failed calling webhook/i.test(message)) {
+          return new ClusterctlError('REJECTED', `could not ${what}: ${message}`, {
+            hint: 'The admission or conversion webhook named above is not reachable: check that the provider controller that serves it is running (kubectl get pods -A) and that cert-manager has issued its certificate.',
+          });
+        }
         return new ClusterctlError(
           'INTERNAL',
           `the API server ${server} answered HTTP ${res.status} to ${what}: ${message}`,
