@@ -1,0 +1,24 @@
+/** Shared shapes of the repository adapters. */
+import type { ProviderRepository } from '../../core/ports.js';
+
+export type RepositoryKind = 'github' | 'gitlab' | 'local';
+
+/**
+ * A repository as read from its URL, before `latest` is resolved: `defaultVersion()` is the version
+ * written in the URL (`latest` or a tag).
+ */
+export interface RepositorySource extends ProviderRepository {
+  readonly kind: RepositoryKind;
+  /** The provider URL this repository was created from. */
+  readonly url: string;
+  /** A path-like key for the on-disk cache; undefined when the repository must not be cached. */
+  readonly cacheKey: string | undefined;
+}
+
+/** What release resolution reads (the same shape as core/repository/versions.ts VersionReader). */
+export interface VersionSource {
+  getVersions(signal?: AbortSignal): Promise<string[]>;
+  getFile(version: string, path: string, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
+export const latestVersionTag = 'latest';

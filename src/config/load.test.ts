@@ -1,0 +1,157 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClusterctlError } from '../errors.js';
+import { createConfig } from './load.js';
+
+let home: string;
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'clusterctl-ts-config-'));
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+async function write(path: string, text: string): Promise<string> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, text);
+  return path;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ClusterctlError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ClusterctlError);
+  return error as ClusterctlError;
+}
+
+describe('createConfig: file discovery', () => {
+  it('works without any config file', async () => {
+    const c = await createConfig({ env: {}, homeDir: home, platform: 'linux' });
+    expect(c.file).toBeUndefined();
+    expect(c.configDir).toBe(join(home, '.config', 'cluster-api'));
+    expect(c.cacheDir).toBe(join(home, '.cache', 'clusterctl-ts'));
+    expect(c.overridesFolder).toBe(join(home, '.config', 'cluster-api', 'overrides'));
+    expect(c.providers().length).toBe(64);
+  });
+
+  it('reads $XDG_CONFIG_HOME/cluster-api/clusterctl.yaml before ~/.cluster-api', async () => {
+    const xdg = join(home, 'xdg');
+    const file = await write(join(xdg, 'cluster-api', 'clusterctl.yaml'), 'WHERE: xdg');
+    await write(join(home, '.cluster-api', 'clusterctl.yaml'), 'WHERE: legacy');
+    const c = await createConfig({ env: { XDG_CONFIG_HOME: xdg }, homeDir: home, platform: 'linux' });
+    expect(c.file).toBe(file);
+    expect(c.variable('WHERE')).toBe('xdg');
+  });
+
+  it('accepts clusterctl.yml and falls back to ~/.cluster-api', async () => {
+    const file = await write(join(home, '.cluster-api', 'clusterctl.yml'), 'WHERE: legacy');
+    const c = await createConfig({ env: {}, homeDir: home, platform: 'linux' });
+    expect(c.file).toBe(file);
+    expect(c.variable('WHERE')).toBe('legacy');
+  });
+
+  it('uses the legacy overrides folder when only that exists', async () => {
+    await mkdir(join(home, '.cluster-api', 'overrides'), { recursive: true });
+    const c = await createConfig({ env: {}, homeDir: home, platform: 'linux' });
+    expect(c.overridesFolder).toBe(join(home, '.cluster-api', 'overrides'));
+    await mkdir(join(home, '.config', 'cluster-api', 'overrides'), { recursive: true });
+    const d = await createConfig({ env: {}, homeDir: home, platform: 'linux' });
+    expect(d.overridesFolder).toBe(join(home, '.config', 'cluster-api', 'overrides'));
+  });
+
+  it('follows XDG_CACHE_HOME, CLUSTERCTL_TS_CACHE_DIR and the macOS folders', async () => {
+    expect((await createConfig({ env: { XDG_CACHE_HOME: '/c' }, homeDir: home, platform: 'linux' })).cacheDir).toBe(
+      join('/c', 'clusterctl-ts'),
+    );
+    expect((await createConfig({ env: { CLUSTERCTL_TS_CACHE_DIR: '/x' }, homeDir: home })).cacheDir).toBe('/x');
+    const mac = await createConfig({ env: {}, homeDir: home, platform: 'darwin' });
+    expect(mac.configDir).toBe(join(home, 'Library', 'Application Support', 'cluster-api'));
+  });
+
+  it('passes CLI overrides through', async () => {
+    const c = await createConfig({ env: { FOO: 'env' }, homeDir: home, overrides: { FOO: 'flag' } });
+    expect(c.variable('FOO')).toBe('flag');
+  });
+});
+
+describe('createConfig: --config', () => {
+  it('reads an explicit path, relative to cwd, or a file:// URL', async () => {
+    const file = await write(join(home, 'conf', 'my.yaml'), 'WHERE: explicit');
+    await write(join(home, '.cluster-api', 'clusterctl.yaml'), 'WHERE: legacy');
+    const c = await createConfig({ configPath: 'conf/my.yaml', cwd: home, env: {}, homeDir: home });
+    expect(c.file).toBe(file);
+    expect(c.variable('WHERE')).toBe('explicit');
+    const u = await createConfig({ configPath: `file://${file}`, env: {}, homeDir: home });
+    expect(u.variable('WHERE')).toBe('explicit');
+  });
+
+  it('fails when an explicit path does not exist or is a folder', async () => {
+    const missing = join(home, 'nope.yaml');
+    const error = await failure(createConfig({ configPath: missing, env: {}, homeDir: home }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain(missing);
+    expect(error.hint).toContain('--config');
+    expect((await failure(createConfig({ configPath: home, env: {}, homeDir: home }))).message).toContain(
+      'is a directory',
+    );
+  });
+
+  it('reports a broken file with its path', async () => {
+    const file = await write(join(home, 'bad.yaml'), 'a: [');
+    const error = await failure(createConfig({ configPath: file, env: {}, homeDir: home }));
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain(file);
+  });
+
+  describe('from a URL', () => {
+    let server: Server;
+    let base: string;
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        if (req.url === '/clusterctl.yaml') {
+          res.writeHead(200);
+          res.end('WHERE: remote\n');
+        } else {
+          res.writeHead(404);
+          res.end();
+        }
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('downloads it', async () => {
+      const c = await createConfig({ configPath: `${base}/clusterctl.yaml`, env: {}, homeDir: home });
+      expect(c.file).toBe(`${base}/clusterctl.yaml`);
+      expect(c.variable('WHERE')).toBe('remote');
+    });
+
+    it('names the URL when it is missing or unreachable', async () => {
+      const missing = await failure(createConfig({ configPath: `${base}/nope.yaml`, env: {}, homeDir: home }));
+      expect(missing.code).toBe('NOT_FOUND');
+      expect(missing.message).toContain(`${base}/nope.yaml`);
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise((resolve) => probe.close(resolve));
+      const started = Date.now();
+      const closed = await failure(
+        createConfig({ configPath: `http://127.0.0.1:${port}/c.yaml`, env: {}, homeDir: home }),
+      );
+      expect(closed.code).toBe('UNREACHABLE');
+      expect(closed.message).toContain(`http://127.0.0.1:${port}/c.yaml`);
+      expect(closed.message).toContain('ECONNREFUSED');
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * Finds and reads clusterctl.yaml, then builds the typed config (config.ts).
+ *
+ * `--config` takes a path (which must exist), a `file://` URL, or an http(s) URL that is downloaded
+ * with a timeout (kept in memory, never written to disk). Without it, the first
+ * `clusterctl.{json,yaml,yml}` in `$XDG_CONFIG_HOME/cluster-api`, then in `~/.cluster-api`, is used;
+ * having none is fine.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClusterctlError } from '../errors.js';
+import { silentReporter, type Reporter } from '../core/ports.js';
+import type { ProviderConfig } from '../types.js';
+import { parseConfig, type ClusterctlConfig } from './config.js';
+import { overridesFolderName, resolveConfigPaths } from './paths.js';
+import { readBuiltInProviders } from './providers.js';
+
+export const configFileBaseName = 'clusterctl';
+/** Extensions searched in each folder, in clusterctl's order (among the formats we read). */
+export const configFileExtensions = ['json', 'yaml', 'yml'] as const;
+export const configDownloadTimeoutMs = 30_000;
+
+export interface CreateConfigOptions {
+  /** `--config`: a path, `file://` URL or http(s) URL. */
+  configPath?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  homeDir: string;
+  /** For a relative `--config` path; default the process working directory. */
+  cwd?: string | undefined;
+  /** CLI overrides of variables (highest precedence). */
+  overrides?: Readonly<Record<string, string>> | undefined;
+  platform?: NodeJS.Platform | undefined;
+  /** Where providers.yaml is; default the package root. */
+  builtInProvidersPath?: string | undefined;
+  /** Already-loaded built-in providers (skips reading providers.yaml). */
+  builtInProviders?: readonly ProviderConfig[] | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
+  downloadTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  reporter?: Reporter | undefined;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The first clusterctl.{json,yaml,yml} in the folders, in order. */
+export async function findDefaultConfigFile(folders: readonly string[]): Promise<string | undefined> {
+  for (const folder of folders) {
+    for (const ext of configFileExtensions) {
+      const candidate = join(folder, `${configFileBaseName}.${ext}`);
+      if (await isFile(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** Downloads a remote config file; UNREACHABLE / NOT_FOUND errors name the URL. */
+export async function downloadConfigFile(
+  url: string,
+  options: {
+    fetch?: typeof globalThis.fetch | undefined;
+    timeoutMs?: number | undefined;
+    signal?: AbortSignal | undefined;
+  },
+): Promise<string> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? configDownloadTimeoutMs;
+  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+  const hint = 'check the URL and your network, or download the file and pass its path to --config';
+  let response: Response;
+  try {
+    response = await doFetch(url, { signal: AbortSignal.any(signals), redirect: 'follow' });
+  } catch (error) {
+    if (options.signal?.aborted)
+      throw new ClusterctlError('INTERRUPTED', `download of ${url} interrupted`, { cause: error });
+    const reason =
+      error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+        ? `no answer within ${Math.round(timeoutMs / 1000)}s`
+        : describeFetchError(error);
+    throw new ClusterctlError('UNREACHABLE', `failed to download the clusterctl config file from ${url}: ${reason}`, {
+      hint,
+      cause: error,
+    });
+  }
+  if (response.status !== 200) {
+    throw new ClusterctlError(
+      response.status === 404
+        ? 'NOT_FOUND'
+        : response.status === 401 || response.status === 403
+          ? 'UNAUTHORIZED'
+          : 'UNREACHABLE',
+      `failed to download the clusterctl config file from ${url}: got HTTP ${response.status}`,
+      { hint },
+    );
+  }
+  return response.text();
+}
+
+function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as Error & { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: string }).code;
+    return code ? `${code} ${cause.message}` : cause.message;
+  }
+  return error.message;
+}
+
+/** Reads the explicit `--config` value: text and the name used in messages. */
+async function readExplicitConfig(options: CreateConfigOptions): Promise<{ text: string; file: string }> {
+  const value = options.configPath ?? '';
+  if (/^https?:\/\//i.test(value)) {
+    return {
+      text: await downloadConfigFile(value, {
+        fetch: options.fetch,
+        timeoutMs: options.downloadTimeoutMs,
+        signal: options.signal,
+      }),
+      file: value,
+    };
+  }
+  let path = value;
+  if (/^file:\/\//i.test(value)) {
+    try {
+      path = fileURLToPath(value);
+    } catch (error) {
+      throw new ClusterctlError(
+        'INVALID_ARGUMENT',
+        `invalid --config URL ${JSON.stringify(value)}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  } else if (/^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(value)) {
+    throw new ClusterctlError('INVALID_ARGUMENT', `unsupported --config URL ${JSON.stringify(value)}`, {
+      hint: 'pass a file path, a file:// URL or an https:// URL',
+    });
+  }
+  if (!isAbsolute(path)) path = resolve(options.cwd ?? process.cwd(), path);
+  let text: string;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      throw new ClusterctlError('INVALID_ARGUMENT', `the clusterctl config file ${path} is a directory`, {
+        hint: 'pass the path of a clusterctl.yaml file to --config',
+      });
+    }
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof ClusterctlError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ClusterctlError(
+      code === 'ENOENT' ? 'INVALID_ARGUMENT' : 'INVALID_CONFIG',
+      code === 'ENOENT'
+        ? `the clusterctl config file ${path} does not exist`
+        : `failed to read the clusterctl config file ${path}: ${(error as Error).message}`,
+      {
+        hint: 'check the --config path, or leave --config out to use $XDG_CONFIG_HOME/cluster-api/clusterctl.yaml',
+        cause: error,
+      },
+    );
+  }
+  return { text, file: path };
+}
+
+/**
+ * Loads the configuration: built-in providers, the config file (explicit or discovered), the
+ * environment and CLI overrides.
+ */
+export async function createConfig(options: CreateConfigOptions): Promise<ClusterctlConfig> {
+  const reporter = options.reporter ?? silentReporter;
+  const paths = resolveConfigPaths({ env: options.env, homeDir: options.homeDir, platform: options.platform });
+
+  let text: string | undefined;
+  let file: string | undefined;
+  if (options.configPath !== undefined && options.configPath !== '') {
+    ({ text, file } = await readExplicitConfig(options));
+  } else {
+    file = await findDefaultConfigFile([paths.configDir, paths.legacyDir]);
+    if (file) {
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        throw new ClusterctlError(
+          'INVALID_CONFIG',
+          `failed to read the clusterctl config file ${file}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    } else {
+      reporter.debug(5, 'No default config file available');
+    }
+  }
+  if (file) reporter.debug(5, 'Using configuration', { file });
+
+  // Overrides default: <configDir>/overrides, else ~/.cluster-api/overrides when only that exists.
+  let defaultOverridesFolder = join(paths.configDir, overridesFolderName);
+  if (!(await isDirectory(defaultOverridesFolder))) {
+    const legacy = join(paths.legacyDir, overridesFolderName);
+    if (await isDirectory(legacy)) defaultOverridesFolder = legacy;
+  }
+
+  const builtInProviders = options.builtInProviders ?? (await readBuiltInProviders(options.builtInProvidersPath));
+
+  return parseConfig({
+    text,
+    file,
+    env: options.env,
+    overrides: options.overrides,
+    builtInProviders,
+    configDir: paths.configDir,
+    cacheDir: paths.cacheDir,
+    defaultOverridesFolder,
+  });
+}
