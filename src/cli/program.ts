@@ -4,6 +4,7 @@ import { ClusterctlError } from '../errors.js';
 import { formatError } from '../ui/errors.js';
 import { createContext, type CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerConfig } from './commands/config.js';
 import { registerGet } from './commands/get.js';
 import { registerVersion } from './commands/version.js';
 
@@ -73,6 +74,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     };
 
   registerCompletion(program, run);
+  registerConfig(program, run);
   registerGet(program, run);
   registerVersion(program, run);
   return program;

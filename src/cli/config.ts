@@ -1,0 +1,29 @@
+/** Builds the clusterctl configuration from --config, the environment and the home folder. */
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { createConfig, type ClusterctlConfig } from '../config/index.js';
+import type { ProviderConfig } from '../types.js';
+import type { CliContext } from './context.js';
+import { packageRoot } from './package-info.js';
+
+export async function loadConfig(ctx: CliContext): Promise<ClusterctlConfig> {
+  return createConfig({
+    configPath: ctx.global.config,
+    env: ctx.env,
+    homeDir: ctx.io.homeDir,
+    cwd: ctx.io.cwd,
+    builtInProvidersPath: join(packageRoot, 'providers.yaml'),
+    reporter: ctx.reporter,
+  });
+}
+
+/**
+ * clusterctl-ts extension: a provider URL given as a relative path (`./repo/...`) is resolved
+ * against the folder of the clusterctl.yaml that declares it. The Go tool accepts absolute paths only.
+ */
+export function resolveProviderUrl(provider: ProviderConfig, config: ClusterctlConfig): ProviderConfig {
+  const url = provider.url;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || isAbsolute(url)) return provider;
+  const file = config.file;
+  if (!file || /^https?:\/\//i.test(file)) return provider;
+  return { ...provider, url: resolve(dirname(file.replace(/^file:\/\//, '')), url) };
+}
