@@ -6,6 +6,7 @@ import { createContext, type CliContext, type CliIo, type GlobalOptions } from '
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerGet } from './commands/get.js';
+import { registerInit } from './commands/init.js';
 import { registerVersion } from './commands/version.js';
 
 export type CommandRunner = <O>(
@@ -76,6 +77,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   registerCompletion(program, run);
   registerConfig(program, run);
   registerGet(program, run);
+  registerInit(program, run);
   registerVersion(program, run);
   return program;
 }

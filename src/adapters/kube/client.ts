@@ -252,7 +252,7 @@ export function createKubeClientFromConfig(
           },
         );
       case 403:
-        if (/admission webhook|denied the request/i.test(message)) {
+        if (/admission webhook|AdmissionPolicy|denied (the )?request/i.test(message)) {
           return new ClusterctlError('REJECTED', `the API server refused to ${what}: ${message}`, {
             hint: 'An admission webhook or policy denied the request; fix the object or the policy named above.',
           });
@@ -277,8 +277,8 @@ export function createKubeClientFromConfig(
           'REJECTED',
           `the API server rejected the request to ${what}: ${message}${causes.length > 1 ? ` (${causes.join('; ')})` : ''}`,
           {
-            hint: /webhook/i.test(message)
-              ? 'An admission webhook denied the object; fix the field it names.'
+            hint: /webhook|AdmissionPolicy|denied/i.test(message)
+              ? 'An admission policy or webhook of this cluster denied the object: change the object or ask the cluster administrator to allow it, then re-run.'
               : 'Fix the object definition named above.',
           },
         );

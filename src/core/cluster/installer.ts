@@ -81,7 +81,9 @@ export async function applyComponents(
         try {
           await client.apply(obj, { force: true, fieldManager: options.fieldManager ?? 'clusterctl' });
         } catch (error) {
-          throw wrapError(error, `failed to apply ${describeRef(refOf(obj))}`);
+          const ref = describeRef(refOf(obj));
+          if (error instanceof ClusterctlError && error.message.includes(ref)) throw error;
+          throw wrapError(error, `failed to apply ${ref}`);
         }
         applied++;
         options.onProgress?.(applied, total, obj);

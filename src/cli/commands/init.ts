@@ -1,0 +1,240 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { ClusterctlError } from '../../errors.js';
+import { init, planInit, type InitDeps, type InitOptions, type InitPlan } from '../../core/init.js';
+import { tabwrite } from '../../ui/tabwriter.js';
+import { manifestLabel } from '../../types.js';
+import type { CliContext } from '../context.js';
+import { managementClient } from '../kube.js';
+import type { CommandRunner } from '../program.js';
+import { createProviderServices } from '../providers.js';
+
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function parseBool(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ClusterctlError('INVALID_ARGUMENT', `invalid boolean value "${value}": use true or false`);
+}
+
+interface ProviderFlags {
+  core?: string[];
+  bootstrap?: string[];
+  controlPlane?: string[];
+  infrastructure?: string[];
+  ipam?: string[];
+  runtimeExtension?: string[];
+  addon?: string[];
+}
+
+export function addProviderFlags(cmd: Command, verb: string): Command {
+  return cmd
+    .option('--core <provider>', `Core provider version (e.g. cluster-api:v1.1.5) to ${verb}`, collect)
+    .option('-b, --bootstrap <providers>', `Bootstrap providers and versions (e.g. kubeadm:v1.1.5) to ${verb}`, collect)
+    .option(
+      '-c, --control-plane <providers>',
+      `Control plane providers and versions (e.g. kubeadm:v1.1.5) to ${verb}`,
+      collect,
+    )
+    .option(
+      '-i, --infrastructure <providers>',
+      `Infrastructure providers and versions (e.g. aws:v0.5.0) to ${verb}`,
+      collect,
+    )
+    .option('--ipam <providers>', `IPAM providers and versions (e.g. infoblox:v0.0.1) to ${verb}`, collect)
+    .option('--runtime-extension <providers>', `Runtime extension providers and versions to ${verb}`, collect)
+    .option('--addon <providers>', `Add-on providers and versions (e.g. helm:v0.1.0) to ${verb}`, collect);
+}
+
+async function initDeps(ctx: CliContext): Promise<InitDeps> {
+  const client = await managementClient(ctx);
+  const services = await createProviderServices(ctx);
+  const cm = services.config.certManager();
+  if (!cm.timeoutValid) ctx.reporter.warn(`invalid cert-manager timeout "${cm.timeout}" in clusterctl.yaml; using 10m`);
+  return {
+    client,
+    reporter: ctx.reporter,
+    parseRef: (ref, type) => services.parseRef(ref, type),
+    fetchComponents: (request, ns) => services.fetchComponents(request, ns),
+    certManager: {
+      version: cm.version,
+      url: cm.url,
+      timeoutMs: cm.timeoutMs,
+      externallyProvisioned: cm.externallyProvisioned,
+    },
+    fetchCertManager: (settings) => services.fetchCertManager(settings),
+  };
+}
+
+function planData(plan: InitPlan) {
+  return {
+    firstRun: plan.firstRun,
+    providers: plan.providers.map((p) => ({
+      name: p.name,
+      type: p.type,
+      version: p.version,
+      namespace: p.namespace,
+      url: p.url,
+      contract: p.contract,
+      objects: p.objectCount,
+      variables: p.variables,
+      images: p.images,
+      action: p.skip ? 'skip (already installed)' : 'install',
+    })),
+    problems: plan.problems,
+  };
+}
+
+function formatPlan(plan: InitPlan): string {
+  const rows = [['PROVIDER', 'TYPE', 'VERSION', 'NAMESPACE', 'OBJECTS', 'ACTION']];
+  for (const p of plan.providers)
+    rows.push([
+      manifestLabel(p.name, p.type),
+      p.type,
+      p.version,
+      p.namespace,
+      String(p.objectCount),
+      p.skip ? 'skip (already installed)' : 'install',
+    ]);
+  let out = tabwrite(rows, { minWidth: 8, padding: 3 });
+  const vars = [...new Set(plan.providers.flatMap((p) => p.variables))].sort();
+  if (vars.length > 0) out += `\nVariables used:\n${vars.map((v) => `  - ${v}`).join('\n')}\n`;
+  if (plan.problems.length > 0) out += `\nProblems:\n${plan.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+  return out;
+}
+
+function initOptions(
+  opts: ProviderFlags & {
+    targetNamespace?: string;
+    waitProviders?: boolean;
+    waitProviderTimeout: string;
+    validate: boolean;
+  },
+): InitOptions {
+  const timeout = Number(opts.waitProviderTimeout);
+  if (!Number.isInteger(timeout) || timeout < 0) {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds, e.g. 300`,
+    );
+  }
+  return {
+    core: opts.core,
+    bootstrap: opts.bootstrap,
+    controlPlane: opts.controlPlane,
+    infrastructure: opts.infrastructure,
+    ipam: opts.ipam,
+    runtimeExtension: opts.runtimeExtension,
+    addon: opts.addon,
+    targetNamespace: opts.targetNamespace,
+    waitProviders: Boolean(opts.waitProviders),
+    waitProviderTimeoutMs: timeout * 1000,
+    validate: opts.validate,
+  };
+}
+
+export function registerInit(program: Command, run: CommandRunner): void {
+  const cmd = addProviderFlags(program.command('init'), 'add to the management cluster')
+    .description('Initialize a management cluster')
+    .option(
+      '-n, --target-namespace <namespace>',
+      "The target namespace where the providers should be deployed. If unspecified, the provider components' default namespace is used.",
+    )
+    .option('--wait-providers', 'Wait for providers to be installed.', false)
+    .option(
+      '--wait-provider-timeout <seconds>',
+      'Wait timeout per provider installation in seconds. This value is ignored if --wait-providers is false',
+      '300',
+    )
+    .option(
+      '--validate [bool]',
+      'If true, clusterctl will validate that the deployments will succeed on the management cluster.',
+      parseBool,
+      true,
+    )
+    .option(
+      '--dry-run',
+      'Print what would be installed (providers, versions, namespaces, object counts, variables) without changing the cluster.',
+      false,
+    )
+    .option('-o, --output <format>', 'With --dry-run: text (default), yaml or json.', 'text')
+    .action(
+      run<
+        ProviderFlags & {
+          targetNamespace?: string;
+          waitProviders?: boolean;
+          waitProviderTimeout: string;
+          validate: boolean;
+          dryRun: boolean;
+          output: string;
+        }
+      >(async (ctx, opts) => {
+        if (!['text', 'yaml', 'json'].includes(opts.output))
+          throw new ClusterctlError(
+            'INVALID_ARGUMENT',
+            `invalid output format "${opts.output}": use text, yaml or json`,
+          );
+        const options = initOptions(opts);
+        const deps = await initDeps(ctx);
+        if (opts.dryRun) {
+          const plan = await planInit(deps, options);
+          if (opts.output === 'json') ctx.out(JSON.stringify(planData(plan), null, 2) + '\n');
+          else if (opts.output === 'yaml') ctx.out(stringify(planData(plan)));
+          else ctx.out(formatPlan(plan));
+          return;
+        }
+        const started = Date.now();
+        const result = await init(deps, options);
+        if (result.installed.length === 0) {
+          ctx.reporter.info('Nothing to do: every requested provider is already installed at that version.');
+          return;
+        }
+        ctx.reporter.debug(1, `init finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+        if (result.plan.firstRun) {
+          ctx.reporter.info('\nYour management cluster has been initialized successfully!\n');
+          ctx.reporter.info('You can now create your first workload cluster by running the following:\n');
+          ctx.reporter.info(
+            '  clusterctl generate cluster [name] --kubernetes-version [version] | kubectl apply -f -\n',
+          );
+        }
+      }),
+    );
+  cmd
+    .command('list-images')
+    .description('Lists the container images required for initializing the management cluster.')
+    .action(
+      run<ProviderFlags>(async (ctx, _opts, _args, command) => {
+        const parentOpts = command.parent?.opts<ProviderFlags>() ?? {};
+        const deps = await initDeps(ctx);
+        const client = deps.client;
+        const plan = await planInit(
+          {
+            ...deps,
+            fetchComponents: async (request, ns) =>
+              (await createProviderServices(ctx)).fetchComponents(request, ns, { raw: true }),
+          },
+          initOptions({ ...parentOpts, waitProviderTimeout: '0', validate: false }),
+        );
+        const images = new Set(plan.providers.flatMap((p) => p.images));
+        const certManagerNs = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'cert-manager' });
+        if (!certManagerNs) {
+          const cm = await deps.fetchCertManager(deps.certManager);
+          for (const obj of cm) {
+            const pod = (
+              obj.spec as
+                | { template?: { spec?: { containers?: { image?: string }[]; initContainers?: { image?: string }[] } } }
+                | undefined
+            )?.template?.spec;
+            for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])])
+              if (c.image) images.add(c.image);
+          }
+        }
+        ctx.out(
+          [...images]
+            .sort()
+            .map((i) => `${i}\n`)
+            .join(''),
+        );
+      }),
+    );
+}
