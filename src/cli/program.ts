@@ -5,8 +5,10 @@ import { formatError } from '../ui/errors.js';
 import { createContext, type CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
+import { registerDelete } from './commands/delete.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
+import { registerUpgrade } from './commands/upgrade.js';
 import { registerVersion } from './commands/version.js';
 
 export type CommandRunner = <O>(
@@ -76,8 +78,10 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
 
   registerCompletion(program, run);
   registerConfig(program, run);
+  registerDelete(program, run);
   registerGet(program, run);
   registerInit(program, run);
+  registerUpgrade(program, run);
   registerVersion(program, run);
   return program;
 }

@@ -15,6 +15,8 @@ import {
   type InstalledProvider,
 } from './cluster/inventory.js';
 import { checkManagementCluster } from './cluster/management-cluster.js';
+import { installedCertManagerVersion } from './cluster/cert-manager.js';
+import { tabwrite } from './format.js';
 import type { ProviderComponents, ProviderRequest } from './init.js';
 import { mapWithConcurrency } from './pool.js';
 import type { KubeClient, Reporter } from './ports.js';
@@ -139,27 +141,55 @@ export async function planUpgrade(deps: UpgradeDeps): Promise<UpgradePlanResult>
   };
 }
 
-/** The Go tool's text for `upgrade plan`. */
-export function formatUpgradePlan(result: UpgradePlanResult): string {
-  if (result.plans.length === 0 && result.currentContract === '') {
-    return 'There are no providers in the cluster. Please use clusterctl init to initialize a Cluster API management cluster.\n';
-  }
+/** Whether cert-manager would be upgraded (only when clusterctl installed it). */
+export interface CertManagerUpgradePlan {
+  shouldUpgrade: boolean;
+  from: string;
+  to: string;
+}
+
+export async function planCertManagerUpgrade(
+  client: KubeClient,
+  targetVersion: string,
+): Promise<CertManagerUpgradePlan> {
+  const installed = await installedCertManagerVersion(client);
+  if (!installed) return { shouldUpgrade: false, from: '', to: targetVersion };
+  const a = semver.parse(installed);
+  const b = semver.parse(targetVersion);
+  const shouldUpgrade = Boolean(
+    a && b && (semver.lt(a, b) || (semver.eq(a, b) && a.build.join('.') !== b.build.join('.'))),
+  );
+  return { shouldUpgrade, from: installed, to: targetVersion };
+}
+
+/** The Go tool's text for `upgrade plan` (byte for byte). */
+export function formatUpgradePlan(result: UpgradePlanResult, certManager?: CertManagerUpgradePlan): string {
   let out = '';
+  if (certManager) {
+    out += certManager.shouldUpgrade
+      ? `Cert-Manager will be upgraded from "${certManager.from}" to "${certManager.to}"\n\n`
+      : 'Cert-Manager is already up to date\n\n';
+  }
+  if (result.plans.length === 0 && result.currentContract === '') {
+    return (
+      out +
+      'There are no providers in the cluster. Please use clusterctl init to initialize a Cluster API management cluster.\n'
+    );
+  }
   for (const plan of result.plans) {
     if (!supportedPlan(plan.contract)) continue;
     out += `\nLatest release available for the ${plan.contract} Cluster API contract version:\n\n`;
     const rows = [['NAME', 'NAMESPACE', 'TYPE', 'CURRENT VERSION', 'NEXT VERSION']];
     for (const item of plan.items) {
       rows.push([
-        item.provider.providerName,
+        item.provider.name,
         item.provider.namespace,
         item.provider.type,
         item.provider.version,
         item.nextVersion || 'Already up to date',
       ]);
     }
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const r of rows) out += r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join('') + '\n';
+    out += tabwrite(rows, { minWidth: 10, padding: 3 });
     out += '\n';
     if (plan.items.some((i) => i.nextVersion)) {
       out += 'You can now apply the upgrade by executing the following command:\n\n';
@@ -167,6 +197,7 @@ export function formatUpgradePlan(result: UpgradePlanResult): string {
     } else {
       out += 'You are already up to date!\n';
     }
+    out += '\n';
   }
   for (const c of result.unsupportedContracts)
     out += `\nThe current version of clusterctl could not upgrade to ${c} contract (only v1beta2 supported).\n`;

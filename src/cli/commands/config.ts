@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { splitProviderUrl } from '../../config/index.js';
 import { ClusterctlError } from '../../errors.js';
-import { tabwrite } from '../../ui/tabwriter.js';
+import { tabwrite } from '../../core/format.js';
 import { loadConfig, resolveProviderUrl } from '../config.js';
 import type { CommandRunner } from '../program.js';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ClusterctlError } from '../../errors.js';
 import { init, planInit, type InitDeps, type InitOptions, type InitPlan } from '../../core/init.js';
-import { tabwrite } from '../../ui/tabwriter.js';
+import { tabwrite } from '../../core/format.js';
 import { manifestLabel } from '../../types.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';

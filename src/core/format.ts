@@ -1,3 +1,4 @@
+/** Small text formatting helpers shared by core and the CLI (pure, no terminal access). */
 /**
  * Column alignment like Go's text/tabwriter with flags 0 and a space pad character: every cell
  * but the last of a line is padded to the widest cell of its column plus `padding`, at least

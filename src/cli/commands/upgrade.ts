@@ -1,0 +1,159 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { parseProviderRef } from '../../config/index.js';
+import { ClusterctlError } from '../../errors.js';
+import { metadataFile, parseMetadata } from '../../core/repository/metadata.js';
+import { sortVersionsNewestFirst } from '../../core/repository/versions.js';
+import {
+  applyUpgrade,
+  formatUpgradePlan,
+  planCertManagerUpgrade,
+  planUpgrade,
+  type UpgradeDeps,
+} from '../../core/upgrade.js';
+import { loadConfig } from '../config.js';
+import type { ProviderType } from '../../types.js';
+import type { CliContext } from '../context.js';
+import { managementClient } from '../kube.js';
+import type { CommandRunner } from '../program.js';
+import { createProviderServices } from '../providers.js';
+import { addProviderFlags, parseBool } from './init.js';
+
+async function upgradeDeps(ctx: CliContext): Promise<UpgradeDeps> {
+  const client = await managementClient(ctx);
+  const services = await createProviderServices(ctx);
+  return {
+    client,
+    reporter: ctx.reporter,
+    repositoryInfo: async (provider) => {
+      const repo = await services.openRepository(provider.providerName, provider.type);
+      const versions = await repo.getVersions();
+      const newest = sortVersionsNewestFirst(versions)[0] ?? provider.version;
+      const metadata = parseMetadata(await repo.getFile(newest, metadataFile), repo.label);
+      return { versions, metadata };
+    },
+    fetchComponents: (request, ns) => services.fetchComponents(request, ns),
+  };
+}
+
+const typeFlags: [keyof ProviderFlags, ProviderType][] = [
+  ['core', 'CoreProvider'],
+  ['bootstrap', 'BootstrapProvider'],
+  ['controlPlane', 'ControlPlaneProvider'],
+  ['infrastructure', 'InfrastructureProvider'],
+  ['ipam', 'IPAMProvider'],
+  ['runtimeExtension', 'RuntimeExtensionProvider'],
+  ['addon', 'AddonProvider'],
+];
+
+export interface ProviderFlags {
+  core?: string[];
+  bootstrap?: string[];
+  controlPlane?: string[];
+  infrastructure?: string[];
+  ipam?: string[];
+  runtimeExtension?: string[];
+  addon?: string[];
+}
+
+export function providerRequests(
+  flags: ProviderFlags & object,
+  requireVersion: boolean,
+): { name: string; type: ProviderType; version: string | undefined }[] {
+  const out: { name: string; type: ProviderType; version: string | undefined }[] = [];
+  for (const [key, type] of typeFlags) {
+    for (const raw of (flags[key] ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean)) {
+      // The deprecated namespace/name:version form is accepted; the namespace comes from the inventory.
+      const ref = parseProviderRef(raw.includes('/') ? raw.slice(raw.indexOf('/') + 1) : raw);
+      if (requireVersion && !ref.version) {
+        throw new ClusterctlError(
+          'INVALID_ARGUMENT',
+          `provider "${raw}" has no version: upgrade apply needs name:version (e.g. ${ref.name}:v1.13.5)`,
+        );
+      }
+      out.push({ name: ref.name, type, version: ref.version });
+    }
+  }
+  return out;
+}
+
+export function registerUpgrade(program: Command, run: CommandRunner): void {
+  const upgrade = program
+    .command('upgrade')
+    .description('Upgrade core and provider components in a management cluster');
+  upgrade
+    .command('plan')
+    .description(
+      'Provide a list of recommended target versions for upgrading Cluster API providers in a management cluster',
+    )
+    .option('-o, --output <format>', 'Output format: text (default), yaml or json.', 'text')
+    .action(
+      run<{ output: string }>(async (ctx, opts) => {
+        if (!['text', 'yaml', 'json'].includes(opts.output))
+          throw new ClusterctlError(
+            'INVALID_ARGUMENT',
+            `invalid output format "${opts.output}": use text, yaml or json`,
+          );
+        const deps = await upgradeDeps(ctx);
+        const certManager = await planCertManagerUpgrade(deps.client, (await loadConfig(ctx)).certManager().version);
+        const result = await planUpgrade(deps);
+        if (opts.output === 'text') {
+          ctx.out(formatUpgradePlan(result, certManager));
+          return;
+        }
+        const data = {
+          certManager,
+          currentContract: result.currentContract,
+          plans: result.plans.map((p) => ({
+            contract: p.contract,
+            providers: p.items.map((i) => ({
+              name: i.provider.providerName,
+              namespace: i.provider.namespace,
+              type: i.provider.type,
+              currentVersion: i.provider.version,
+              nextVersion: i.nextVersion || null,
+            })),
+          })),
+          unsupportedContracts: result.unsupportedContracts,
+        };
+        ctx.out(opts.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
+      }),
+    );
+  addProviderFlags(upgrade.command('apply'), 'upgrade to')
+    .description('Apply new versions of Cluster API core and providers in a management cluster')
+    .option('--contract <contract>', 'The API Version of Cluster API (contract, e.g. v1beta2) to upgrade to.')
+    .option('--wait-providers', 'Wait for providers to be upgraded.', false)
+    .option(
+      '--wait-provider-timeout <seconds>',
+      'Wait timeout per provider upgrade in seconds. This value is ignored if --wait-providers is false',
+      '300',
+    )
+    .option('--validate [bool]', 'Accepted for compatibility.', parseBool, true)
+    .action(
+      run<ProviderFlags & { contract?: string; waitProviders?: boolean; waitProviderTimeout: string }>(
+        async (ctx, opts) => {
+          const timeout = Number(opts.waitProviderTimeout);
+          if (!Number.isInteger(timeout) || timeout < 0)
+            throw new ClusterctlError(
+              'INVALID_ARGUMENT',
+              `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds`,
+            );
+          const requests = providerRequests(opts, true).map((r) => ({
+            name: r.name,
+            type: r.type,
+            version: r.version!,
+          }));
+          const upgraded = await applyUpgrade(await upgradeDeps(ctx), {
+            contract: opts.contract,
+            providers: requests,
+            waitProviders: Boolean(opts.waitProviders),
+            waitProviderTimeoutMs: timeout * 1000,
+          });
+          if (upgraded.length > 0) ctx.reporter.info(`Upgraded ${upgraded.length} provider(s).`);
+        },
+      ),
+    );
+}
