@@ -1,14 +1,61 @@
-/** The command-level benchmark cases: the same argv for both tools. */
+/**
+ * Benchmark cases: the same argv for ours and for the Go clusterctl. A case may prepare fresh
+ * state for every run (e.g. a new API server for init); only the command itself is timed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApiServer, type Etcd } from '../test/harness/apiserver.js';
+import { writeProviderRepository } from '../test/fixtures/provider-repo.js';
+
+export interface PreparedRun {
+  args: string[];
+  env?: Record<string, string>;
+  cleanup?: () => Promise<void>;
+}
 
 export interface BenchCase {
   name: string;
-  args: string[];
-  env?: Record<string, string>;
   /** false: run ours only. */
   go?: boolean;
-  prepare?: () => void;
+  /** Called before every timed run (not timed). */
+  prepare: () => Promise<PreparedRun>;
 }
 
-export function benchCases(_root: string, _work: string): BenchCase[] {
-  return [{ name: 'version -o short (process start)', args: ['version', '-o', 'short'] }];
+export function benchCases(root: string, _work: string, etcd: Etcd): BenchCase[] {
+  const repoDir = mkdtempSync(join(tmpdir(), 'bench-repo-'));
+  const repo = writeProviderRepository(repoDir, [{ version: 'v1.13.0' }, { version: 'v1.13.1' }]);
+  const offline = join(root, 'templates', 'offline', 'clusterctl.yaml');
+  return [
+    { name: 'version -o short (process start)', prepare: () => Promise.resolve({ args: ['version', '-o', 'short'] }) },
+    {
+      name: 'generate cluster (offline docker template, 3 workers)',
+      // The Go tool needs absolute provider URLs: give it the same repository through a generated config.
+      prepare: () =>
+        Promise.resolve({
+          args: ['generate', 'cluster', 'bench', '--infrastructure', 'docker', '--kubernetes-version', 'v1.35.0', '--worker-machine-count', '3', '-n', 'default', '--config', offlineConfigFor(root, offline)],
+        }),
+    },
+    {
+      name: 'init core+kubeadm+docker on a fresh API server (local repo)',
+      prepare: async () => {
+        const server = await startApiServer({ etcd, controllerManager: false });
+        return {
+          args: ['init', '-i', 'docker', '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath],
+          env: { HOME: repoDir },
+          cleanup: () => server.stop(),
+        };
+      },
+    },
+  ];
+}
+
+let offlineConfigPath: string | undefined;
+function offlineConfigFor(root: string, _offline: string): string {
+  if (offlineConfigPath) return offlineConfigPath;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-offline-'));
+  offlineConfigPath = join(dir, 'clusterctl.yaml');
+  const url = join(root, 'templates', 'offline', 'infrastructure-docker', 'latest', 'infrastructure-components-development.yaml');
+  writeFileSync(offlineConfigPath, `providers:\n  - name: docker\n    type: InfrastructureProvider\n    url: ${url}\n`);
+  return offlineConfigPath;
 }

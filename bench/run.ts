@@ -28,7 +28,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-function time(command: string, args: string[], env: Record<string, string>): number {
+function time(command: string, args: string[], env: Record<string, string | undefined>): number {
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, {
     env: { ...process.env, ...env },
@@ -69,17 +69,24 @@ async function main(): Promise<void> {
   await etcd.stop();
   rows.push({ name: 'test API server ready (kube-apiserver on shared etcd)', oursMs: median(starts), goMs: undefined });
 
-  const cases: BenchCase[] = benchCases(root, work);
+  const etcdForCases = await startEtcd();
+  const cases: BenchCase[] = benchCases(root, work, etcdForCases);
   for (const c of cases) {
-    c.prepare?.();
     const oursTimes: number[] = [];
     const goTimes: number[] = [];
     for (let i = 0; i < runs; i++) {
-      oursTimes.push(time(process.execPath, [ours, ...c.args], { ...env, ...c.env }));
-      if (go && c.go !== false) goTimes.push(time(go, c.args, { ...env, ...c.env }));
+      const mine = await c.prepare();
+      oursTimes.push(time(process.execPath, [ours, ...mine.args], { ...env, ...mine.env }));
+      await mine.cleanup?.();
+      if (go && c.go !== false) {
+        const theirs = await c.prepare();
+        goTimes.push(time(go, theirs.args, { ...env, ...theirs.env }));
+        await theirs.cleanup?.();
+      }
     }
     rows.push({ name: c.name, oursMs: median(oursTimes), goMs: goTimes.length > 0 ? median(goTimes) : undefined });
   }
+  await etcdForCases.stop();
 
   const header = ['case', 'clusterctl-ts (ms)', 'Go clusterctl (ms)', 'Go / ours'];
   const lines = rows.map((r) => [

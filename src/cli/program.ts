@@ -6,6 +6,7 @@ import { createContext, type CliContext, type CliIo, type GlobalOptions } from '
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerDelete } from './commands/delete.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
 import { registerUpgrade } from './commands/upgrade.js';
@@ -79,6 +80,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   registerCompletion(program, run);
   registerConfig(program, run);
   registerDelete(program, run);
+  registerGenerate(program, run);
   registerGet(program, run);
   registerInit(program, run);
   registerUpgrade(program, run);

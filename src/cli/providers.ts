@@ -42,7 +42,7 @@ export interface ProviderServices {
     request: ProviderRequest,
     targetNamespace: string | undefined,
     options?: { raw?: boolean; lookup?: VariableLookup },
-  ): Promise<ProviderComponents & { rawText: string }>;
+  ): Promise<ProviderComponents & { rawText: string; imagesInOrder: string[] }>;
   fetchCertManager(settings: { url: string; version: string }): Promise<KubeObject[]>;
   parseRef(ref: string, type: ProviderType): ProviderRequest;
 }
@@ -140,6 +140,7 @@ export async function createProviderServices(
         objects: processed.objects,
         variables,
         images: [...new Set(processed.images)].sort(),
+        imagesInOrder: processed.images,
         rawText,
       };
     },

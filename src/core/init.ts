@@ -15,6 +15,7 @@ import {
 } from './cluster/inventory.js';
 import { checkManagementCluster } from './cluster/management-cluster.js';
 import type { KubeClient, Reporter } from './ports.js';
+import { crdNameError } from './repository/components.js';
 
 export const supportedContracts = ['v1beta2', 'v1beta1'] as const;
 
@@ -209,16 +210,8 @@ function crdNameProblems(components: ProviderComponents[]): string[] {
   const out: string[] = [];
   for (const c of components) {
     for (const obj of c.objects) {
-      if (obj.kind !== 'CustomResourceDefinition') continue;
-      if (obj.metadata.annotations?.['clusterctl.cluster.x-k8s.io/skip-crd-name-preflight-check'] !== undefined)
-        continue;
-      const spec = obj.spec as { group?: string; names?: { plural?: string; kind?: string } } | undefined;
-      const expected = `${spec?.names?.plural ?? ''}.${spec?.group ?? ''}`;
-      if (obj.metadata.name !== expected) {
-        out.push(
-          `CRD name ${obj.metadata.name} of the ${manifestLabel(c.name, c.type)} provider is invalid: it must be ${expected}`,
-        );
-      }
+      const error = crdNameError(obj);
+      if (error) out.push(`${error.message} (${manifestLabel(c.name, c.type)} ${c.version})`);
     }
   }
   return out;

@@ -67,51 +67,46 @@ function mergeFirstWins(KubeConfig: KubeConfigClass, configs: KubeConfig[]): Kub
   return merged;
 }
 
-export async function loadKubeconfig(options: LoadKubeconfigOptions): Promise<LoadedKubeconfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  let kubeConfig: KubeConfig;
-  let sources: string[];
+/** The kubeconfig files to read, by kubectl's rules; throws when none exists. */
+export function kubeconfigSources(options: Pick<LoadKubeconfigOptions, 'kubeconfig' | 'env' | 'homeDir'>): string[] {
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) {
-      throw new ClusterctlError(
-        'KUBECONFIG',
-        `the kubeconfig file ${options.kubeconfig} given with --kubeconfig does not exist`,
-        {
-          hint: 'Pass the path of an existing kubeconfig file, or drop --kubeconfig to use $KUBECONFIG or ~/.kube/config.',
-        },
-      );
+      throw new ClusterctlError('KUBECONFIG', `the kubeconfig file ${options.kubeconfig} given with --kubeconfig does not exist`, {
+        hint: 'Pass the path of an existing kubeconfig file, or drop --kubeconfig to use $KUBECONFIG or ~/.kube/config.',
+      });
     }
-    sources = [options.kubeconfig];
-    kubeConfig = loadFile(KubeConfig, options.kubeconfig);
-  } else if (options.env.KUBECONFIG) {
+    return [options.kubeconfig];
+  }
+  if (options.env.KUBECONFIG) {
     const paths = options.env.KUBECONFIG.split(delimiter).filter((p) => p.length > 0);
-    sources = paths.filter((p) => existsSync(p));
+    const sources = paths.filter((p) => existsSync(p));
     if (sources.length === 0) {
       throw new ClusterctlError('KUBECONFIG', `none of the files in KUBECONFIG exist (${paths.join(delimiter)})`, {
         hint: 'Point KUBECONFIG at an existing kubeconfig file, or pass --kubeconfig.',
       });
     }
-    kubeConfig =
-      sources.length === 1
-        ? loadFile(KubeConfig, sources[0]!)
-        : mergeFirstWins(
-            KubeConfig,
-            sources.map((p) => loadFile(KubeConfig, p)),
-          );
-  } else {
-    const path = join(options.homeDir, '.kube', 'config');
-    if (!existsSync(path)) {
-      throw new ClusterctlError(
-        'KUBECONFIG',
-        `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set and ${path} does not exist`,
-        {
-          hint: 'Pass --kubeconfig <file> or set KUBECONFIG to the management cluster kubeconfig.',
-        },
-      );
-    }
-    sources = [path];
-    kubeConfig = loadFile(KubeConfig, path);
+    return sources;
   }
+  const path = join(options.homeDir, '.kube', 'config');
+  if (!existsSync(path)) {
+    throw new ClusterctlError('KUBECONFIG', `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set and ${path} does not exist`, {
+      hint: 'Pass --kubeconfig <file> or set KUBECONFIG to the management cluster kubeconfig.',
+    });
+  }
+  return [path];
+}
+
+export async function loadKubeconfig(options: LoadKubeconfigOptions): Promise<LoadedKubeconfig> {
+  // Existence checks first: a missing kubeconfig must not pay for loading client-node.
+  const sources = kubeconfigSources(options);
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kubeConfig: KubeConfig =
+    sources.length === 1
+      ? loadFile(KubeConfig, sources[0]!)
+      : mergeFirstWins(
+          KubeConfig,
+          sources.map((p) => loadFile(KubeConfig, p)),
+        );
 
   const where = sources.join(delimiter);
   const contextName = options.context ?? kubeConfig.getCurrentContext();
