@@ -63,7 +63,27 @@ export async function createProviderServices(
     const key = `${type}/${name}`;
     let repo = repositories.get(key);
     if (!repo) {
-      const provider = resolveProviderUrl(config.getProvider(name, type), config);
+      let configured;
+      try {
+        configured = config.getProvider(name, type);
+      } catch (error) {
+        if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') {
+          const known = config
+            .providers()
+            .filter((p) => p.type === type)
+            .map((p) => p.name);
+          throw new ClusterctlError(
+            'NOT_FOUND',
+            `unknown ${type} "${name}": it is neither a built-in provider nor listed in clusterctl.yaml`,
+            {
+              hint: `Known ${type}s: ${known.join(', ') || 'none'}. Add your own under "providers:" in ${config.file ?? 'clusterctl.yaml'} (see clusterctl config repositories).`,
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+      const provider = resolveProviderUrl(configured, config);
       repo = createRepository(provider, config, deps);
       repositories.set(key, repo);
     }
