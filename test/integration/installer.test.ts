@@ -162,7 +162,7 @@ describe('installer, inventory and cert-manager on a real API server', () => {
       metadata: { name: 'broken', namespace: 'capi-system' },
       spec: { ports: [{ port: 'not-a-number' }] },
     };
-    await expect(applyComponents(client, [bad])).rejects.toThrow(/failed to apply Service capi-system\/broken/);
+    await expect(applyComponents(client, [bad])).rejects.toThrow(/apply Service capi-system\/broken/);
   });
 
   it('waits for manager Deployments to become Available, naming the ones it waits for', async () => {

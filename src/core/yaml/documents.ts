@@ -24,6 +24,10 @@ import {
 } from './go-yaml-scalars.js';
 import { decodeUtf8 } from './utf8.js';
 
+/** What Go's strings.TrimSpace removes at both ends (unicode.IsSpace). */
+const goSpace =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
 /** One document of a multi-document text, with the line it starts on (1-based). */
 interface RawDocument {
   text: string;
@@ -51,7 +55,7 @@ function splitDocuments(text: string, source: string): RawDocument[] {
     const terminated = index < lines.length - 1 || lastTerminated;
     const line = terminated && rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line.startsWith('---')) {
-      const rest = line.slice(3).trim();
+      const rest = line.slice(3).replace(goSpace, '');
       if (rest.length > 0 && !rest.startsWith('#')) {
         throw new ClusterctlError(
           'INVALID_YAML',
