@@ -66,13 +66,28 @@ export function parseVerbosity(value: string | undefined, env: Record<string, st
   return n;
 }
 
+/**
+ * Spinners only on a real terminal, outside CI and without -v. A terminal that reports no width
+ * (some CI ptys, `docker exec -t` without a size) gets plain lines: ora's line arithmetic divides
+ * by the width and never finishes.
+ */
+export function chooseReporterMode(input: {
+  stderr: { isTTY?: boolean; columns?: number };
+  ci: boolean;
+  verbosity: number;
+  outputFormat?: string | undefined;
+}): ReporterMode {
+  const isTTY = Boolean(input.stderr.isTTY);
+  if (input.outputFormat === 'json' && !isTTY) return 'json';
+  return isTTY && (input.stderr.columns ?? 0) > 0 && !input.ci && input.verbosity === 0 ? 'tty' : 'plain';
+}
+
 export function createContext(io: CliIo, global: GlobalOptions, outputFormat?: string): CliContext {
   const verbosity = parseVerbosity(global.v, io.env);
   const ci = isCI(io.env);
   const isTTY = Boolean(io.stderr.isTTY);
   const color = colorEnabled(io.env, io.stderr);
-  let mode: ReporterMode = isTTY && !ci && verbosity === 0 ? 'tty' : 'plain';
-  if (outputFormat === 'json' && !isTTY) mode = 'json';
+  const mode = chooseReporterMode({ stderr: io.stderr, ci, verbosity, outputFormat });
   const reporter = createReporter({ mode, verbosity, color, stream: io.stderr });
   return {
     io,

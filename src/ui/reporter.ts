@@ -101,6 +101,8 @@ export function createReporter(options: ReporterOptions): Reporter {
         stream,
         color: options.color ? 'cyan' : false,
         isEnabled: true,
+        // Reading stdin to swallow keypresses would keep a piped or scripted stdin busy.
+        discardStdin: false,
       }).start();
       active = spinner;
       const end = (fn: () => void) => {

@@ -3,14 +3,24 @@ import { readdir } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHttpClient, githubEndpointsFromEnv, readSource, type OpenedRepository } from '../../adapters/repository/index.js';
+import {
+  createHttpClient,
+  githubEndpointsFromEnv,
+  readSource,
+  type OpenedRepository,
+} from '../../adapters/repository/index.js';
 import { ClusterctlError } from '../../errors.js';
 import { listInstalledProviders } from '../../core/cluster/inventory.js';
 import { checkManagementCluster } from '../../core/cluster/management-cluster.js';
 import { generateCluster, generateYaml, type GenerateClusterDeps, type TemplateText } from '../../core/generate.js';
 import type { KubeClient } from '../../core/ports.js';
 import { formatProviderDescription, inspectComponents } from '../../core/repository/components.js';
-import { clusterClassFileName, templateFileName, templateNotFoundError, type ClusterClassLookup } from '../../core/repository/templates.js';
+import {
+  clusterClassFileName,
+  templateFileName,
+  templateNotFoundError,
+  type ClusterClassLookup,
+} from '../../core/repository/templates.js';
 import { parseProviderRef } from '../../config/index.js';
 import { serializeObjects } from '../../core/yaml/documents.js';
 import type { ProviderType } from '../../types.js';
@@ -32,13 +42,17 @@ async function output(ctx: CliContext, text: string, writeTo: string | undefined
 function parseCount(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value.trim())) {
-    throw new ClusterctlError('INVALID_ARGUMENT', `invalid argument "${value}" for "${flag}" flag: not an integer`, { hint: `Pass a whole number, e.g. ${flag} 3.` });
+    throw new ClusterctlError('INVALID_ARGUMENT', `invalid argument "${value}" for "${flag}" flag: not an integer`, {
+      hint: `Pass a whole number, e.g. ${flag} 3.`,
+    });
   }
   return Number(value);
 }
 
 /** The management cluster, when one is reachable and runs Cluster API; otherwise undefined (or an error if --kubeconfig was explicit). */
-async function optionalCluster(ctx: CliContext): Promise<{ client?: KubeClient; currentNamespace?: string; capi: boolean }> {
+async function optionalCluster(
+  ctx: CliContext,
+): Promise<{ client?: KubeClient; currentNamespace?: string; capi: boolean }> {
   const explicit = Boolean(ctx.global.kubeconfig);
   let client: KubeClient;
   try {
@@ -58,10 +72,25 @@ async function optionalCluster(ctx: CliContext): Promise<{ client?: KubeClient; 
 
 function clusterLookup(client: KubeClient): ClusterClassLookup {
   return {
-    classExists: async (ref) => Boolean(await client.get({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'ClusterClass', name: ref.name, namespace: ref.namespace })),
+    classExists: async (ref) =>
+      Boolean(
+        await client.get({
+          apiVersion: 'cluster.x-k8s.io/v1beta2',
+          kind: 'ClusterClass',
+          name: ref.name,
+          namespace: ref.namespace,
+        }),
+      ),
     objectExists: async (obj) => {
       try {
-        return Boolean(await client.get({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name ?? '', namespace: obj.metadata.namespace }));
+        return Boolean(
+          await client.get({
+            apiVersion: obj.apiVersion,
+            kind: obj.kind,
+            name: obj.metadata.name ?? '',
+            namespace: obj.metadata.namespace,
+          }),
+        );
       } catch (error) {
         if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') return false;
         throw error;
@@ -108,17 +137,29 @@ async function repositoryTemplate(
     name = ref.name;
     version = ref.version;
   } else {
-    const installed = cluster.client && cluster.capi ? (await listInstalledProviders(cluster.client)).filter((p) => p.type === 'InfrastructureProvider') : [];
+    const installed =
+      cluster.client && cluster.capi
+        ? (await listInstalledProviders(cluster.client)).filter((p) => p.type === 'InfrastructureProvider')
+        : [];
     const names = [...new Set(installed.map((p) => p.providerName))];
     if (names.length !== 1) {
-      throw new ClusterctlError('INVALID_ARGUMENT', 'failed to identify the default infrastructure provider. Please specify an infrastructure provider', {
-        hint: names.length > 1 ? `Several are installed (${names.join(', ')}): pass -i/--infrastructure NAME.` : 'Pass -i/--infrastructure NAME (e.g. -i docker), or --kubeconfig for a management cluster with one infrastructure provider.',
-      });
+      throw new ClusterctlError(
+        'INVALID_ARGUMENT',
+        'failed to identify the default infrastructure provider. Please specify an infrastructure provider',
+        {
+          hint:
+            names.length > 1
+              ? `Several are installed (${names.join(', ')}): pass -i/--infrastructure NAME.`
+              : 'Pass -i/--infrastructure NAME (e.g. -i docker), or --kubeconfig for a management cluster with one infrastructure provider.',
+        },
+      );
     }
     name = names[0]!;
   }
   if (!version && cluster.client && cluster.capi) {
-    const installed = (await listInstalledProviders(cluster.client)).filter((p) => p.type === 'InfrastructureProvider' && p.providerName === name);
+    const installed = (await listInstalledProviders(cluster.client)).filter(
+      (p) => p.type === 'InfrastructureProvider' && p.providerName === name,
+    );
     const versions = [...new Set(installed.map((p) => p.version))];
     if (versions.length === 1) version = versions[0];
   }
@@ -127,26 +168,42 @@ async function repositoryTemplate(
   if (version) {
     const versions = await repo.getVersions();
     if (!versions.includes(version)) {
-      throw new ClusterctlError('NOT_FOUND', `version ${version} of the ${repo.label} provider does not exist in ${repo.url}`, {
-        hint: `Available versions: ${versions.slice().reverse().slice(0, 10).join(', ') || 'none'}.`,
-      });
+      throw new ClusterctlError(
+        'NOT_FOUND',
+        `version ${version} of the ${repo.label} provider does not exist in ${repo.url}`,
+        {
+          hint: `Available versions: ${versions.slice().reverse().slice(0, 10).join(', ') || 'none'}.`,
+        },
+      );
     }
   }
   const file = templateFileName(opts.flavor);
   return {
     readTemplate: async (): Promise<TemplateText> => {
       try {
-        return { text: decoder.decode(await repo.getFile(resolved, file)), source: `${file} of ${repo.label} ${resolved}` };
+        return {
+          text: decoder.decode(await repo.getFile(resolved, file)),
+          source: `${file} of ${repo.label} ${resolved}`,
+        };
       } catch (error) {
         if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') {
-          throw templateNotFoundError({ flavor: opts.flavor, providerLabel: repo.label, version: resolved, availableFiles: await listReleaseFiles(repo, resolved), cause: error });
+          throw templateNotFoundError({
+            flavor: opts.flavor,
+            providerLabel: repo.label,
+            version: resolved,
+            availableFiles: await listReleaseFiles(repo, resolved),
+            cause: error,
+          });
         }
         throw error;
       }
     },
     readClusterClass: async (ref) => {
       const classFile = clusterClassFileName(ref.name);
-      return { text: decoder.decode(await repo.getFile(resolved, classFile)), source: `${classFile} of ${repo.label} ${resolved}` };
+      return {
+        text: decoder.decode(await repo.getFile(resolved, classFile)),
+        source: `${classFile} of ${repo.label} ${resolved}`,
+      };
     },
   };
 }
@@ -158,28 +215,70 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
     .command('cluster')
     .argument('[name]', 'name of the workload cluster')
     .description('Generate templates for creating workload clusters.')
-    .option('-n, --target-namespace <namespace>', 'The namespace to use for the workload cluster. If unspecified, the current namespace will be used.')
-    .option('--kubernetes-version <version>', 'The Kubernetes version to use for the workload cluster. If unspecified, the value from OS env variables or the $XDG_CONFIG_HOME/cluster-api/clusterctl.yaml config file will be used.')
+    .option(
+      '-n, --target-namespace <namespace>',
+      'The namespace to use for the workload cluster. If unspecified, the current namespace will be used.',
+    )
+    .option(
+      '--kubernetes-version <version>',
+      'The Kubernetes version to use for the workload cluster. If unspecified, the value from OS env variables or the $XDG_CONFIG_HOME/cluster-api/clusterctl.yaml config file will be used.',
+    )
     .option('--control-plane-machine-count <count>', 'The number of control plane machines for the workload cluster.')
     .option('--worker-machine-count <count>', 'The number of worker machines for the workload cluster.')
-    .option('-i, --infrastructure <provider>', 'The infrastructure provider to read the workload cluster template from. If unspecified, the default infrastructure provider will be used.')
-    .option('-f, --flavor <flavor>', 'The workload cluster template variant to be used when reading from the infrastructure provider repository. If unspecified, the default cluster template will be used.')
-    .option('--from <source>', 'The URL to read the workload cluster template from. If unspecified, the infrastructure provider repository URL will be used. If set to \'-\', the workload cluster template is read from stdin.')
-    .option('--from-config-map <name>', 'The ConfigMap to read the workload cluster template from. This can be used as alternative to read from the provider repository or from an URL')
-    .option('--from-config-map-namespace <namespace>', 'The namespace where the ConfigMap exists. If unspecified, the current namespace will be used')
-    .option('--from-config-map-key <key>', 'The ConfigMap.Data key where the workload cluster template is hosted.', 'template')
-    .option('--list-variables', 'Returns the list of variables expected by the template instead of the template yaml', false)
-    .option('--write-to <file>', 'Specify the output file to write the template to, defaults to STDOUT if the flag is not set')
+    .option(
+      '-i, --infrastructure <provider>',
+      'The infrastructure provider to read the workload cluster template from. If unspecified, the default infrastructure provider will be used.',
+    )
+    .option(
+      '-f, --flavor <flavor>',
+      'The workload cluster template variant to be used when reading from the infrastructure provider repository. If unspecified, the default cluster template will be used.',
+    )
+    .option(
+      '--from <source>',
+      "The URL to read the workload cluster template from. If unspecified, the infrastructure provider repository URL will be used. If set to '-', the workload cluster template is read from stdin.",
+    )
+    .option(
+      '--from-config-map <name>',
+      'The ConfigMap to read the workload cluster template from. This can be used as alternative to read from the provider repository or from an URL',
+    )
+    .option(
+      '--from-config-map-namespace <namespace>',
+      'The namespace where the ConfigMap exists. If unspecified, the current namespace will be used',
+    )
+    .option(
+      '--from-config-map-key <key>',
+      'The ConfigMap.Data key where the workload cluster template is hosted.',
+      'template',
+    )
+    .option(
+      '--list-variables',
+      'Returns the list of variables expected by the template instead of the template yaml',
+      false,
+    )
+    .option(
+      '--write-to <file>',
+      'Specify the output file to write the template to, defaults to STDOUT if the flag is not set',
+    )
     .action(
       run<ClusterFlags>(async (ctx, opts, args) => {
         if (args.length !== 1 || !args[0]) {
-          throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', { hint: 'Usage: clusterctl generate cluster NAME [flags]' });
-        }
-        const sources = [opts.from !== undefined, opts.fromConfigMap !== undefined, opts.infrastructure !== undefined || opts.flavor !== undefined].filter(Boolean).length;
-        if ((opts.from !== undefined && opts.fromConfigMap !== undefined) || sources > 1) {
-          throw new ClusterctlError('INVALID_ARGUMENT', 'only one template source can be used: the provider repository (-i/-f), --from, or --from-config-map', {
-            hint: 'Drop all but one of these flags.',
+          throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', {
+            hint: 'Usage: clusterctl generate cluster NAME [flags]',
           });
+        }
+        const sources = [
+          opts.from !== undefined,
+          opts.fromConfigMap !== undefined,
+          opts.infrastructure !== undefined || opts.flavor !== undefined,
+        ].filter(Boolean).length;
+        if ((opts.from !== undefined && opts.fromConfigMap !== undefined) || sources > 1) {
+          throw new ClusterctlError(
+            'INVALID_ARGUMENT',
+            'only one template source can be used: the provider repository (-i/-f), --from, or --from-config-map',
+            {
+              hint: 'Drop all but one of these flags.',
+            },
+          );
         }
         const services = await createProviderServices(ctx);
         const config = services.config;
@@ -190,22 +289,41 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
           source = {
             readTemplate: async () => ({
               text: decoder.decode(
-                await readSource(from, { http: createHttpClient({ reporter: ctx.reporter }), githubToken: config.githubToken, endpoints: githubEndpointsFromEnv(ctx.env), cwd: ctx.io.cwd, stdin: ctx.io.stdin as AsyncIterable<Uint8Array> }),
+                await readSource(from, {
+                  http: createHttpClient({ reporter: ctx.reporter }),
+                  githubToken: config.githubToken,
+                  endpoints: githubEndpointsFromEnv(ctx.env),
+                  cwd: ctx.io.cwd,
+                  stdin: ctx.io.stdin as AsyncIterable<Uint8Array>,
+                }),
               ),
               source: from === '-' ? 'standard input' : from,
             }),
           };
         } else if (opts.fromConfigMap !== undefined) {
-          if (!cluster.client) throw new ClusterctlError('KUBECONFIG', '--from-config-map needs a management cluster: no kubeconfig was found', { hint: 'Pass --kubeconfig.' });
+          if (!cluster.client)
+            throw new ClusterctlError(
+              'KUBECONFIG',
+              '--from-config-map needs a management cluster: no kubeconfig was found',
+              { hint: 'Pass --kubeconfig.' },
+            );
           const client = cluster.client;
           const namespace = opts.fromConfigMapNamespace || client.currentNamespace;
           const name = opts.fromConfigMap;
           source = {
             readTemplate: async () => {
               const cm = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace });
-              if (!cm) throw new ClusterctlError('NOT_FOUND', `ConfigMap ${namespace}/${name} not found`, { hint: 'Check --from-config-map and --from-config-map-namespace.' });
+              if (!cm)
+                throw new ClusterctlError('NOT_FOUND', `ConfigMap ${namespace}/${name} not found`, {
+                  hint: 'Check --from-config-map and --from-config-map-namespace.',
+                });
               const text = (cm.data as Record<string, string> | undefined)?.[opts.fromConfigMapKey];
-              if (text === undefined) throw new ClusterctlError('NOT_FOUND', `ConfigMap ${namespace}/${name} has no key "${opts.fromConfigMapKey}"`, { hint: 'Use --from-config-map-key to name the key that holds the template.' });
+              if (text === undefined)
+                throw new ClusterctlError(
+                  'NOT_FOUND',
+                  `ConfigMap ${namespace}/${name} has no key "${opts.fromConfigMapKey}"`,
+                  { hint: 'Use --from-config-map-key to name the key that holds the template.' },
+                );
               return { text, source: `ConfigMap ${namespace}/${name} key ${opts.fromConfigMapKey}` };
             },
           };
@@ -236,19 +354,40 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
   generate
     .command('provider')
     .description('Generate templates for provider components.')
-    .option('--core <provider>', 'Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API\'s latest release is used.')
+    .option(
+      '--core <provider>',
+      "Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API's latest release is used.",
+    )
     .option('-b, --bootstrap <provider>', 'Bootstrap provider and version (e.g. kubeadm:v1.1.5)')
     .option('-c, --control-plane <provider>', 'ControlPlane provider and version (e.g. kubeadm:v1.1.5)')
     .option('-i, --infrastructure <provider>', 'Infrastructure provider and version (e.g. aws:v0.5.0)')
     .option('--ipam <provider>', 'IPAM provider and version (e.g. infoblox:v0.0.1)')
     .option('--runtime-extension <provider>', 'Runtime extension provider and version (e.g. my-extension:v0.0.1)')
     .option('--addon <provider>', 'Add-on provider and version (e.g. helm:v0.1.0)')
-    .option('-n, --target-namespace <namespace>', 'The target namespace where the provider should be deployed. If unspecified, the components default namespace is used.')
+    .option(
+      '-n, --target-namespace <namespace>',
+      'The target namespace where the provider should be deployed. If unspecified, the components default namespace is used.',
+    )
     .option('--describe', 'Generate configuration without variable substitution.', false)
     .option('--raw', 'Generate configuration without variable substitution in a yaml format.', false)
-    .option('--write-to <file>', 'Specify the output file to write the template to, defaults to STDOUT if the flag is not set')
+    .option(
+      '--write-to <file>',
+      'Specify the output file to write the template to, defaults to STDOUT if the flag is not set',
+    )
     .action(
-      run<{ core?: string; bootstrap?: string; controlPlane?: string; infrastructure?: string; ipam?: string; runtimeExtension?: string; addon?: string; targetNamespace?: string; describe: boolean; raw: boolean; writeTo?: string }>(async (ctx, opts) => {
+      run<{
+        core?: string;
+        bootstrap?: string;
+        controlPlane?: string;
+        infrastructure?: string;
+        ipam?: string;
+        runtimeExtension?: string;
+        addon?: string;
+        targetNamespace?: string;
+        describe: boolean;
+        raw: boolean;
+        writeTo?: string;
+      }>(async (ctx, opts) => {
         const given: [string | undefined, ProviderType][] = [
           [opts.core, 'CoreProvider'],
           [opts.bootstrap, 'BootstrapProvider'],
@@ -260,17 +399,31 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
         ];
         const chosen = given.filter(([v]) => v !== undefined);
         if (chosen.length !== 1) {
-          throw new ClusterctlError('INVALID_ARGUMENT', 'only one of --core, --bootstrap, --control-plane, --infrastructure, --ipam, --extension, --addon should be set', {
-            hint: 'Pass exactly one provider flag, e.g. --infrastructure docker:v1.13.5.',
-          });
+          throw new ClusterctlError(
+            'INVALID_ARGUMENT',
+            'only one of --core, --bootstrap, --control-plane, --infrastructure, --ipam, --extension, --addon should be set',
+            {
+              hint: 'Pass exactly one provider flag, e.g. --infrastructure docker:v1.13.5.',
+            },
+          );
         }
         const [ref, type] = chosen[0]!;
         const services = await createProviderServices(ctx);
         const request = services.parseRef(ref!, type);
-        const components = await services.fetchComponents(request, opts.targetNamespace, { raw: opts.describe || opts.raw });
+        const components = await services.fetchComponents(request, opts.targetNamespace, {
+          raw: opts.describe || opts.raw,
+        });
         if (opts.describe) {
           const description = inspectComponents(
-            { name: components.name, type: components.type, version: components.version, manifestLabel: '', targetNamespace: components.targetNamespace, objects: components.objects, images: components.imagesInOrder },
+            {
+              name: components.name,
+              type: components.type,
+              version: components.version,
+              manifestLabel: '',
+              targetNamespace: components.targetNamespace,
+              objects: components.objects,
+              images: components.imagesInOrder,
+            },
             { url: components.url, variables: components.variables },
           );
           ctx.out(formatProviderDescription(description));
@@ -282,15 +435,31 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
 
   generate
     .command('yaml')
-    .description('Process yaml using clusterctl\'s yaml processor.')
-    .option('--from <source>', 'The URL to read the template from. It defaults to \'-\' which reads from stdin.', '-')
-    .option('--list-variables', 'Returns the list of variables expected by the template instead of the template yaml', false)
+    .description("Process yaml using clusterctl's yaml processor.")
+    .option('--from <source>', "The URL to read the template from. It defaults to '-' which reads from stdin.", '-')
+    .option(
+      '--list-variables',
+      'Returns the list of variables expected by the template instead of the template yaml',
+      false,
+    )
     .action(
       run<{ from: string; listVariables: boolean }>(async (ctx, opts) => {
         const services = await createProviderServices(ctx);
         const config = services.config;
-        const bytes = await readSource(opts.from, { http: createHttpClient({ reporter: ctx.reporter }), githubToken: config.githubToken, endpoints: githubEndpointsFromEnv(ctx.env), cwd: ctx.io.cwd, stdin: ctx.io.stdin as AsyncIterable<Uint8Array> });
-        ctx.out(generateYaml({ text: decoder.decode(bytes), source: opts.from === '-' ? 'standard input' : opts.from }, (name) => config.variable(name), { listVariables: opts.listVariables }));
+        const bytes = await readSource(opts.from, {
+          http: createHttpClient({ reporter: ctx.reporter }),
+          githubToken: config.githubToken,
+          endpoints: githubEndpointsFromEnv(ctx.env),
+          cwd: ctx.io.cwd,
+          stdin: ctx.io.stdin as AsyncIterable<Uint8Array>,
+        });
+        ctx.out(
+          generateYaml(
+            { text: decoder.decode(bytes), source: opts.from === '-' ? 'standard input' : opts.from },
+            (name) => config.variable(name),
+            { listVariables: opts.listVariables },
+          ),
+        );
       }),
     );
 }
