@@ -257,6 +257,11 @@ export function createKubeClientFromConfig(
             hint: 'An admission webhook or policy denied the request; fix the object or the policy named above.',
           });
         }
+        if (/because it is being terminated/.test(message)) {
+          return new ClusterctlError('CONFLICT', `could not ${what}: ${message}`, {
+            hint: 'The namespace is being deleted; wait until it is gone (kubectl get ns) and re-run.',
+          });
+        }
         return new ClusterctlError(
           'FORBIDDEN',
           `user "${userName}" (context "${context}") is not allowed to ${what}: ${message}`,

@@ -40,6 +40,12 @@ function probeObjects(): KubeObject[] {
 /** True when cert-manager answers: its CRDs are served and its webhook admits test objects. */
 export async function probeCertManager(client: KubeClient): Promise<boolean> {
   const objects = probeObjects();
+  // A scratch namespace left by an earlier probe may still be terminating: wait for it to go.
+  for (let i = 0; i < 600; i++) {
+    const ns = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: probeNamespace });
+    if (!ns?.metadata.deletionTimestamp) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   try {
     for (const obj of objects) {
       const existing = await client.get({
@@ -113,6 +119,11 @@ export interface EnsureCertManagerDeps {
 
 export type CertManagerOutcome = 'already-installed' | 'installed' | 'externally-provisioned';
 
+/** Removes the probe's scratch namespace once probing is over (deleting it between probes would race). */
+async function removeProbeNamespace(client: KubeClient): Promise<void> {
+  await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: probeNamespace }).catch(() => false);
+}
+
 export async function ensureCertManager(
   deps: EnsureCertManagerDeps,
   settings: CertManagerSettings,
@@ -133,10 +144,12 @@ export async function ensureCertManager(
       }
       await sleep(1000);
     }
+    await removeProbeNamespace(client);
     return 'externally-provisioned';
   }
   if (await probeCertManager(client)) {
     reporter.debug(0, 'Skipping installing cert-manager as it is already installed');
+    await removeProbeNamespace(client);
     return 'already-installed';
   }
   const task = reporter.task(`Installing cert-manager ${settings.version}`);
@@ -159,6 +172,7 @@ export async function ensureCertManager(
       }
       await sleep(1000);
     }
+    await removeProbeNamespace(client);
     task.succeed(`cert-manager ${settings.version} installed`);
     return 'installed';
   } catch (error) {
