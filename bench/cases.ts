@@ -33,7 +33,21 @@ export function benchCases(root: string, _work: string, etcd: Etcd): BenchCase[]
       // The Go tool needs absolute provider URLs: give it the same repository through a generated config.
       prepare: () =>
         Promise.resolve({
-          args: ['generate', 'cluster', 'bench', '--infrastructure', 'docker', '--kubernetes-version', 'v1.35.0', '--worker-machine-count', '3', '-n', 'default', '--config', offlineConfigFor(root, offline)],
+          args: [
+            'generate',
+            'cluster',
+            'bench',
+            '--infrastructure',
+            'docker:v1.13.5',
+            '--kubernetes-version',
+            'v1.35.0',
+            '--worker-machine-count',
+            '3',
+            '-n',
+            'default',
+            '--config',
+            offlineConfigFor(root, offline),
+          ],
         }),
     },
     {
@@ -55,7 +69,14 @@ function offlineConfigFor(root: string, _offline: string): string {
   if (offlineConfigPath) return offlineConfigPath;
   const dir = mkdtempSync(join(tmpdir(), 'bench-offline-'));
   offlineConfigPath = join(dir, 'clusterctl.yaml');
-  const url = join(root, 'templates', 'offline', 'infrastructure-docker', 'latest', 'infrastructure-components-development.yaml');
+  const url = join(
+    root,
+    'templates',
+    'offline',
+    'infrastructure-docker',
+    'latest',
+    'infrastructure-components-development.yaml',
+  );
   writeFileSync(offlineConfigPath, `providers:\n  - name: docker\n    type: InfrastructureProvider\n    url: ${url}\n`);
   return offlineConfigPath;
 }

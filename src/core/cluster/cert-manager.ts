@@ -170,7 +170,7 @@ export async function ensureCertManager(
           },
         );
       }
-      await sleep(1000);
+      await sleep(250);
     }
     await removeProbeNamespace(client);
     task.succeed(`cert-manager ${settings.version} installed`);
