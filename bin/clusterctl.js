@@ -9,7 +9,9 @@ try {
   await import('../dist/cli/main.js');
 } catch (error) {
   if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
-    process.stderr.write('Error: clusterctl-ts is not built. Run "npm run build" in the package folder (npm ci does it for you).\n');
+    process.stderr.write(
+      'Error: clusterctl-ts is not built. Run "npm run build" in the package folder (npm ci does it for you).\n',
+    );
     process.exit(3);
   }
   throw error;

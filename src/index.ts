@@ -13,22 +13,58 @@ export { getVersionInfo, type VersionInfo } from './core/version.js';
 export { createKubeClient, createKubeClientFromConfig, type KubeClientOptions } from './adapters/kube/client.js';
 export { loadKubeconfig, type LoadKubeconfigOptions, type LoadedKubeconfig } from './adapters/kube/kubeconfig.js';
 export { checkManagementCluster } from './core/cluster/management-cluster.js';
-export { listInstalledProviders, ensureInventoryCrd, inventoryCrd, type InstalledProvider } from './core/cluster/inventory.js';
+export {
+  listInstalledProviders,
+  ensureInventoryCrd,
+  inventoryCrd,
+  type InstalledProvider,
+} from './core/cluster/inventory.js';
 
 // Configuration and repositories
 export { createConfig, parseConfig, parseProviderRef, type ClusterctlConfig } from './config/index.js';
-export { createRepository, createRepositoryForUrl, createRepositoryMemo, createHttpClient, readSource } from './adapters/repository/index.js';
+export {
+  createRepository,
+  createRepositoryForUrl,
+  createRepositoryMemo,
+  createHttpClient,
+  readSource,
+} from './adapters/repository/index.js';
 export { parseMetadata, checkProviderContract, type ProviderMetadata } from './core/repository/metadata.js';
 export { latestContractRelease } from './core/repository/versions.js';
 export { processComponents, formatProviderDescription, inspectComponents } from './core/repository/components.js';
 
 // YAML and variables
-export { substitute, inspectVariables, processTemplate, type VariableLookup, type TemplateVariable } from './core/yaml/envsubst.js';
+export {
+  substitute,
+  inspectVariables,
+  processTemplate,
+  type VariableLookup,
+  type TemplateVariable,
+} from './core/yaml/envsubst.js';
 export { parseDocuments, serializeObjects } from './core/yaml/documents.js';
 
 // Operations
-export { init, planInit, type InitDeps, type InitOptions, type InitPlan, type InitResult, type ProviderComponents } from './core/init.js';
-export { planUpgrade, applyUpgrade, formatUpgradePlan, planCertManagerUpgrade, type UpgradeDeps } from './core/upgrade.js';
+export {
+  init,
+  planInit,
+  type InitDeps,
+  type InitOptions,
+  type InitPlan,
+  type InitResult,
+  type ProviderComponents,
+} from './core/init.js';
+export {
+  planUpgrade,
+  applyUpgrade,
+  formatUpgradePlan,
+  planCertManagerUpgrade,
+  type UpgradeDeps,
+} from './core/upgrade.js';
 export { deleteProviders, planDelete, type DeleteOptions, type DeletePlan } from './core/delete.js';
-export { generateCluster, generateYaml, type GenerateClusterDeps, type GenerateClusterOptions } from './core/generate.js';
+export {
+  generateCluster,
+  generateYaml,
+  type GenerateClusterDeps,
+  type GenerateClusterOptions,
+} from './core/generate.js';
 export { getKubeconfig, type GetKubeconfigOptions } from './core/get-kubeconfig.js';

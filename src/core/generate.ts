@@ -67,15 +67,24 @@ function parseTemplate(template: TemplateText, lookup: VariableLookup, skipProce
   return { variables, objects: parseDocuments(text, template.source) };
 }
 
-export async function generateCluster(deps: GenerateClusterDeps, options: GenerateClusterOptions): Promise<GenerateClusterResult> {
+export async function generateCluster(
+  deps: GenerateClusterDeps,
+  options: GenerateClusterOptions,
+): Promise<GenerateClusterResult> {
   if (!options.clusterName) {
-    throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', { hint: 'Usage: clusterctl generate cluster NAME [flags]' });
+    throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', {
+      hint: 'Usage: clusterctl generate cluster NAME [flags]',
+    });
   }
   const targetNamespace = options.targetNamespace || deps.currentNamespace;
   if (!targetNamespace) {
-    throw new ClusterctlError('INVALID_ARGUMENT', 'management cluster not available. Cannot auto-discover target namespace. Please specify a target namespace.', {
-      hint: 'Pass -n/--target-namespace NAMESPACE, or point --kubeconfig at a management cluster whose context has a namespace.',
-    });
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      'management cluster not available. Cannot auto-discover target namespace. Please specify a target namespace.',
+      {
+        hint: 'Pass -n/--target-namespace NAMESPACE, or point --kubeconfig at a management cluster whose context has a namespace.',
+      },
+    );
   }
   const listOnly = Boolean(options.listVariables);
   // Validates the name, namespace, version and counts (Go's order and messages) and builds the lookup.
@@ -125,7 +134,11 @@ export interface GenerateYamlOptions {
 }
 
 /** `clusterctl generate yaml`: substitute variables in any YAML (no namespace rewrite). */
-export function generateYaml(template: TemplateText, lookup: VariableLookup, options: GenerateYamlOptions = {}): string {
+export function generateYaml(
+  template: TemplateText,
+  lookup: VariableLookup,
+  options: GenerateYamlOptions = {},
+): string {
   if (options.listVariables) return formatYamlVariables(listVariableNames(template.text));
   const parsed = parseTemplate(template, lookup, false);
   return serializeObjects(parsed.objects ?? []);

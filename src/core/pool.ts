@@ -20,6 +20,6 @@ export async function mapWithConcurrency<T, R>(
     }
   });
   await Promise.all(workers);
-  if (failed !== undefined) throw failed instanceof Error ? failed : new Error(String(failed));
+  if (failed !== undefined) throw failed instanceof Error ? failed : new Error(JSON.stringify(failed));
   return results;
 }

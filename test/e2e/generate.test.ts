@@ -268,7 +268,7 @@ describe('clusterctl generate', () => {
         DOCKER_SERVICE_CIDRS: '10.128.0.0/12',
         DOCKER_SERVICE_DOMAIN: 'cluster.local',
       };
-      const config = join(env.HOME, 'c.yaml');
+      const config = join((env as Record<string, string>).HOME!, 'c.yaml');
       writeFileSync(
         config,
         `providers:\n  - name: docker\n    type: InfrastructureProvider\n    url: ${join(capiRepo, 'infrastructure-docker', 'latest', 'infrastructure-components-development.yaml')}\n`,
@@ -326,7 +326,7 @@ describe('clusterctl generate', () => {
       SERVER: 'https://10.0.0.1',
       TOKEN: 'abc',
     };
-    const config = join(env.HOME, 'clusterctl.yaml');
+    const config = join((env as Record<string, string>).HOME!, 'clusterctl.yaml');
     writeFileSync(
       config,
       `providers:\n  - name: docker\n    type: InfrastructureProvider\n    url: ${join(capiRepo, 'infrastructure-docker', 'latest', 'infrastructure-components-development.yaml')}\n`,

@@ -66,7 +66,10 @@ describe('clusterctl init', () => {
     const result = await cli('init', '--infrastructure', 'docker', '--dry-run', '-o', 'json');
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    const plan = JSON.parse(result.stdout);
+    const plan = JSON.parse(result.stdout) as {
+      firstRun: boolean;
+      providers: { name: string; type: string; version: string; namespace: string; variables: string[] }[];
+    };
     expect(plan.firstRun).toBe(true);
     expect(
       plan.providers.map((p: { name: string; type: string; version: string; namespace: string }) => [
@@ -81,7 +84,7 @@ describe('clusterctl init', () => {
       ['ControlPlaneProvider', 'kubeadm', 'v1.13.1', 'capi-kubeadm-control-plane-system'],
       ['InfrastructureProvider', 'docker', 'v1.13.1', 'capd-system'],
     ]);
-    expect(plan.providers[0].variables).toEqual(expect.arrayContaining(['CLUSTER_TOPOLOGY']));
+    expect(plan.providers[0]!.variables).toEqual(expect.arrayContaining(['CLUSTER_TOPOLOGY']));
     expect(await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'capi-system' })).toBeUndefined();
     const text = await cli('init', '-i', 'docker', '--dry-run');
     expect(text.stdout).toMatch(/PROVIDER\s+TYPE\s+VERSION\s+NAMESPACE\s+OBJECTS\s+ACTION/);

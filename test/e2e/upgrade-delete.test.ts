@@ -77,9 +77,11 @@ describe('upgrade and delete, with the Go clusterctl as the reference', () => {
       expect(reference.exitCode, reference.stderr).toBe(0);
       expect(mine.stdout).toBe(reference.stdout);
     }
-    const json = JSON.parse((await cli(ours, 'upgrade', 'plan', '-o', 'json')).stdout);
+    const json = JSON.parse((await cli(ours, 'upgrade', 'plan', '-o', 'json')).stdout) as {
+      plans: { providers: { name: string; nextVersion: string }[] }[];
+    };
     expect(
-      json.plans[0].providers.map((p: { name: string; nextVersion: string }) => [p.name, p.nextVersion]),
+      json.plans[0]!.providers.map((p: { name: string; nextVersion: string }) => [p.name, p.nextVersion]),
     ).toContainEqual(['cluster-api', 'v1.13.1']);
   });
 

@@ -10,7 +10,9 @@ export const goClusterctlVersion = 'v1.13.5';
 export function goClusterctlPath(): string | undefined {
   const explicit = process.env.CLUSTERCTL_GO_BINARY;
   if (explicit && existsSync(explicit)) return explicit;
-  const root = process.env.CLUSTERCTL_TS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'clusterctl-ts');
+  const root =
+    process.env.CLUSTERCTL_TS_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'clusterctl-ts');
   const candidate = join(root, 'go-clusterctl', goClusterctlVersion, 'clusterctl');
   return existsSync(candidate) ? candidate : undefined;
 }

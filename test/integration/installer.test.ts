@@ -17,7 +17,7 @@ import { fixtureCertManager, fixtureComponents, fixtureProviders } from '../fixt
 
 function concrete(objects: KubeObject[]): KubeObject[] {
   // What the components pipeline produces: variables resolved, clusterctl labels added.
-  return JSON.parse(JSON.stringify(objects).replace(/\$\{[A-Z_]+:=([^}]*)\}/g, '$1')).map((o: KubeObject) => ({
+  return (JSON.parse(JSON.stringify(objects).replace(/\$\{[A-Z_]+:=([^}]*)\}/g, '$1')) as KubeObject[]).map((o) => ({
     ...o,
     metadata: {
       ...o.metadata,

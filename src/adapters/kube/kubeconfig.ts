@@ -71,9 +71,13 @@ function mergeFirstWins(KubeConfig: KubeConfigClass, configs: KubeConfig[]): Kub
 export function kubeconfigSources(options: Pick<LoadKubeconfigOptions, 'kubeconfig' | 'env' | 'homeDir'>): string[] {
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) {
-      throw new ClusterctlError('KUBECONFIG', `the kubeconfig file ${options.kubeconfig} given with --kubeconfig does not exist`, {
-        hint: 'Pass the path of an existing kubeconfig file, or drop --kubeconfig to use $KUBECONFIG or ~/.kube/config.',
-      });
+      throw new ClusterctlError(
+        'KUBECONFIG',
+        `the kubeconfig file ${options.kubeconfig} given with --kubeconfig does not exist`,
+        {
+          hint: 'Pass the path of an existing kubeconfig file, or drop --kubeconfig to use $KUBECONFIG or ~/.kube/config.',
+        },
+      );
     }
     return [options.kubeconfig];
   }
@@ -89,9 +93,13 @@ export function kubeconfigSources(options: Pick<LoadKubeconfigOptions, 'kubeconf
   }
   const path = join(options.homeDir, '.kube', 'config');
   if (!existsSync(path)) {
-    throw new ClusterctlError('KUBECONFIG', `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set and ${path} does not exist`, {
-      hint: 'Pass --kubeconfig <file> or set KUBECONFIG to the management cluster kubeconfig.',
-    });
+    throw new ClusterctlError(
+      'KUBECONFIG',
+      `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set and ${path} does not exist`,
+      {
+        hint: 'Pass --kubeconfig <file> or set KUBECONFIG to the management cluster kubeconfig.',
+      },
+    );
   }
   return [path];
 }

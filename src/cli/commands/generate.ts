@@ -163,7 +163,7 @@ async function repositoryTemplate(
     const versions = [...new Set(installed.map((p) => p.version))];
     if (versions.length === 1) version = versions[0];
   }
-  const repo = await services.openRepository(name, 'InfrastructureProvider' as ProviderType);
+  const repo = await services.openRepository(name, 'InfrastructureProvider');
   const resolved = version ?? repo.defaultVersion();
   if (version) {
     const versions = await repo.getVersions();

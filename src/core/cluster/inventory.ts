@@ -150,9 +150,9 @@ function asProvider(obj: KubeObject): InstalledProvider {
   return {
     name: obj.metadata.name ?? '',
     namespace: obj.metadata.namespace ?? '',
-    providerName: String(obj.providerName ?? ''),
+    providerName: typeof obj.providerName === 'string' ? obj.providerName : '',
     type: providerTypes.includes(type) ? type : type,
-    version: String(obj.version ?? ''),
+    version: typeof obj.version === 'string' ? obj.version : '',
   };
 }
 
