@@ -15,7 +15,11 @@ import {
   type InstalledProvider,
 } from './cluster/inventory.js';
 import { checkManagementCluster } from './cluster/management-cluster.js';
-import { installedCertManagerVersion } from './cluster/cert-manager.js';
+import {
+  installedCertManagerVersion,
+  labelCertManagerObjects,
+  type CertManagerSettings,
+} from './cluster/cert-manager.js';
 import { tabwrite } from './format.js';
 import type { ProviderComponents, ProviderRequest } from './init.js';
 import { mapWithConcurrency } from './pool.js';
@@ -34,6 +38,10 @@ export interface UpgradeDeps {
   /** Versions and latest metadata of an installed provider's repository. */
   repositoryInfo: (provider: InstalledProvider) => Promise<UpgradeRepositoryInfo>;
   fetchComponents: (request: ProviderRequest, targetNamespace: string | undefined) => Promise<ProviderComponents>;
+  /** cert-manager as configured (version) and a way to fetch its manifest; absent: cert-manager is left alone. */
+  certManager?:
+    | { settings: CertManagerSettings; fetchManifest: (settings: CertManagerSettings) => Promise<KubeObject[]> }
+    | undefined;
 }
 
 export interface UpgradeItem {
@@ -286,6 +294,17 @@ export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptio
           hint: 'Upgrade in steps of at most three minor versions.',
         },
       );
+    }
+  }
+  if (deps.certManager) {
+    const plan = await planCertManagerUpgrade(client, deps.certManager.settings.version);
+    if (plan.shouldUpgrade) {
+      const task = reporter.task(`Upgrading cert-manager from ${plan.from} to ${plan.to}`);
+      const objects = labelCertManagerObjects(await deps.certManager.fetchManifest(deps.certManager.settings), plan.to);
+      await applyComponents(client, objects, {
+        onProgress: (n, total) => task.update(`Upgrading cert-manager to ${plan.to} (${n}/${total} objects)`),
+      });
+      task.succeed(`cert-manager upgraded from ${plan.from} to ${plan.to}`);
     }
   }
   if (items.length === 0) {

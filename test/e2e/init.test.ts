@@ -11,6 +11,7 @@ import { listInstalledProviders } from '../../src/core/cluster/inventory.js';
 import type { KubeClient } from '../../src/core/ports.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
+import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
 import { metadataYaml, writeProviderRepository } from '../fixtures/provider-repo.js';
 
@@ -91,6 +92,30 @@ describe('clusterctl init', () => {
     expect(text.stdout).toMatch(
       /infrastructure-docker\s+InfrastructureProvider\s+v1\.13\.1\s+capd-system\s+\d+\s+install/,
     );
+  });
+
+  it('lists the images init would install, cert-manager included, like the Go tool', async () => {
+    const result = await cli('init', 'list-images', '-i', 'docker');
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'quay.io/jetstack/cert-manager-controller:v1.21.1',
+        'registry.k8s.io/cluster-api/capd-controller:v1.13.1',
+        'registry.k8s.io/cluster-api/capi-controller:v1.13.1',
+        'registry.k8s.io/cluster-api/capi-kubeadm-bootstrap-controller:v1.13.1',
+        'registry.k8s.io/cluster-api/capi-kubeadm-control-plane-controller:v1.13.1',
+        '',
+      ].join('\n'),
+    );
+    const go = goClusterctlPath();
+    expect(go).toBeDefined();
+    const theirs = await runGoClusterctl(
+      go!,
+      ['init', 'list-images', '-i', 'docker', '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath],
+      { env },
+    );
+    expect(result.stdout).toBe(theirs.stdout);
   });
 
   it('refuses a provider that is not in the provider list, naming the known ones', async () => {

@@ -2,7 +2,8 @@
  * upgrade plan/apply and delete end to end, and interoperability with the Go clusterctl: each tool
  * reads the inventory the other wrote, and both print the same upgrade plan.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
-import { writeProviderRepository } from '../fixtures/provider-repo.js';
+import { fixtureCertManager, writeProviderRepository } from '../fixtures/provider-repo.js';
 
 const pinned = [
   '--core',
@@ -134,6 +135,38 @@ describe('upgrade and delete, with the Go clusterctl as the reference', () => {
     const plan = await goCli(theirs, 'upgrade', 'plan');
     expect(plan.exitCode, plan.stderr).toBe(0);
     expect(plan.stdout).not.toContain('docker');
+  });
+
+  it('plans and applies a cert-manager upgrade when clusterctl.yaml asks for a newer version', async () => {
+    const dir = join(repo.base, 'cert-manager', 'v1.22.0');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'cert-manager.yaml'),
+      fixtureCertManager('v1.22.0')
+        .map((o) => stringify(o))
+        .join('---\n'),
+    );
+    const config = join(repo.base, 'clusterctl-cm.yaml');
+    writeFileSync(config, readFileSync(repo.configPath, 'utf8').replace(/v1\.21\.1/g, 'v1.22.0'));
+    const args = ['upgrade', 'plan', '--config', config, '--kubeconfig', theirs.kubeconfigPath];
+    const mine = await runClusterctl(args, { env });
+    const reference = await runGoClusterctl(go!, args, { env });
+    expect(mine.stdout.split('\n')[0]).toBe('Cert-Manager will be upgraded from "v1.21.1" to "v1.22.0"');
+    expect(mine.stdout).toBe(reference.stdout);
+    const applied = await runClusterctl(
+      ['upgrade', 'apply', '--contract', 'v1beta2', '--config', config, '--kubeconfig', theirs.kubeconfigPath],
+      { env },
+    );
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const deployment = await theirsClient.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'cert-manager',
+      namespace: 'cert-manager',
+    });
+    expect(deployment?.metadata.annotations?.['cert-manager.clusterctl.cluster.x-k8s.io/version']).toBe('v1.22.0');
+    const after = await runClusterctl(args, { env });
+    expect(after.stdout.split('\n')[0]).toBe('Cert-Manager is already up to date');
   });
 
   it('deletes everything with --all --include-crd --include-namespace, leaving cert-manager', async () => {

@@ -33,6 +33,18 @@ async function upgradeDeps(ctx: CliContext): Promise<UpgradeDeps> {
       return { versions, metadata };
     },
     fetchComponents: (request, ns) => services.fetchComponents(request, ns),
+    certManager: {
+      settings: (() => {
+        const cm = services.config.certManager();
+        return {
+          version: cm.version,
+          url: cm.url,
+          timeoutMs: cm.timeoutMs,
+          externallyProvisioned: cm.externallyProvisioned,
+        };
+      })(),
+      fetchManifest: (settings) => services.fetchCertManager(settings),
+    },
   };
 }
 
