@@ -254,3 +254,64 @@ describe('kube adapter on a real API server', () => {
     expect(error.message).toMatch(/TLS verification/);
   });
 });
+
+describe('kubeconfig authentication methods', () => {
+  it('authenticates with a bearer token and with an exec credential plugin', async () => {
+    const shared = sharedApiServer();
+    const admin = clientFor(shared.kubeconfig);
+    const namespace = await testNamespace(admin, 'auth');
+    await admin.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot', namespace } });
+    await admin.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'configmap-reader', namespace },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+    });
+    await admin.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'robot-view', namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'configmap-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'robot', namespace }],
+    });
+    await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'visible', namespace } });
+    // A short-lived ServiceAccount token (TokenRequest API) issued by the machine's kubectl.
+    const token = execFileSync(
+      'kubectl',
+      ['--kubeconfig', shared.kubeconfigPath, '-n', namespace, 'create', 'token', 'robot'],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
+    const ca = /certificate-authority-data: (\S+)/.exec(shared.kubeconfig)![1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const cluster = `clusters:\n- name: c\n  cluster:\n    server: ${shared.url}\n    certificate-authority-data: ${ca}\n`;
+    const tokenPath = join(dir, 'token');
+    writeFileSync(
+      tokenPath,
+      `apiVersion: v1\nkind: Config\n${cluster}users:\n- name: robot\n  user:\n    token: ${token}\ncontexts:\n- name: token\n  context: {cluster: c, user: robot, namespace: ${namespace}}\ncurrent-context: token\n`,
+    );
+    const viaToken = await createKubeClient({ kubeconfig: tokenPath, env: {}, homeDir: dir });
+    expect(viaToken.currentNamespace).toBe(namespace);
+    expect((await viaToken.list('v1', 'ConfigMap', { namespace })).map((c) => c.metadata.name)).toContain('visible');
+    const denied = await expectError(viaToken.list('v1', 'Secret', { namespace }));
+    expect(denied.code).toBe('FORBIDDEN');
+    expect(denied.message).toContain('system:serviceaccount');
+    expect(denied.message).not.toContain(token);
+
+    const plugin = join(dir, 'credential-plugin.sh');
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat ${tokenPath}.raw)"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(`${tokenPath}.raw`, token);
+    const execPath = join(dir, 'exec');
+    writeFileSync(
+      execPath,
+      `apiVersion: v1\nkind: Config\n${cluster}users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never\ncontexts:\n- name: exec\n  context: {cluster: c, user: plugin}\ncurrent-context: exec\n`,
+    );
+    const viaExec = await createKubeClient({ kubeconfig: execPath, env: {}, homeDir: dir });
+    expect((await viaExec.list('v1', 'ConfigMap', { namespace })).map((c) => c.metadata.name)).toContain('visible');
+  });
+});
