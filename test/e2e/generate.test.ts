@@ -259,6 +259,48 @@ describe('clusterctl generate', () => {
       expect(result.stdout).toContain('kind: DockerCluster');
       expect(result.stdout).toContain('namespace: default');
     });
+    it('reads the template from a ConfigMap, naming a missing one or key', async () => {
+      const client = clientFor(server.kubeconfig);
+      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'templates' } });
+      await client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'tmpl', namespace: 'templates' },
+        data: {
+          template:
+            'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${CLUSTER_NAME}-settings\ndata:\n  workers: "${WORKER_MACHINE_COUNT}"\n',
+        },
+      });
+      const base = [
+        'generate',
+        'cluster',
+        'demo',
+        '-n',
+        'prod',
+        '--kubeconfig',
+        server.kubeconfigPath,
+        '--from-config-map',
+        'tmpl',
+      ];
+      const ok = await runClusterctl(
+        [...base, '--from-config-map-namespace', 'templates', '--worker-machine-count', '4'],
+        { env: home() },
+      );
+      expect(ok.stderr).toBe('');
+      expect(ok.stdout).toBe(
+        'apiVersion: v1\ndata:\n  workers: "4"\nkind: ConfigMap\nmetadata:\n  name: demo-settings\n  namespace: prod\n',
+      );
+      const missing = await runClusterctl(base, { env: home() });
+      expect(missing.exitCode).toBe(6);
+      expect(missing.stderr).toContain('ConfigMap default/tmpl not found');
+      const badKey = await runClusterctl(
+        [...base, '--from-config-map-namespace', 'templates', '--from-config-map-key', 'nope'],
+        { env: home() },
+      );
+      expect(badKey.exitCode).toBe(6);
+      expect(badKey.stderr).toContain('has no key "nope"');
+    });
+
     it('skips a ClusterClass that already exists in the cluster, and includes it otherwise', async () => {
       const env = {
         ...home(),
