@@ -327,7 +327,8 @@ describe('properties', () => {
           })
           .join('');
         expect(out).toBe(expected);
-        if (![...values.values()].some((v) => v.includes('${'))) expect(out.includes('${')).toBe(false);
+        // A value ending in '$' next to a text '{' forms '${' legitimately: only values without '$' are checked.
+        if (![...values.values()].some((v) => v.includes('$'))) expect(out.includes('${')).toBe(false);
       }),
     );
   });
