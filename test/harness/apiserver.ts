@@ -71,7 +71,7 @@ function spawnLogged(binary: string, args: string[], log: string, detached: bool
 }
 
 /** Kills the given pids once `owner` is gone (covers crashed test workers). */
-function startWatchdog(owner: number, pids: number[], dir: string | undefined): void {
+export function startWatchdog(owner: number, pids: number[], dir: string | undefined): void {
   const list = pids.join(' ');
   const cleanup = dir ? `; rm -rf '${dir.replace(/'/g, "'\\''")}'` : '';
   const script = `while kill -0 ${owner} 2>/dev/null; do sleep 1; done; kill -TERM ${list} 2>/dev/null; sleep 3; kill -KILL ${list} 2>/dev/null${cleanup}`;

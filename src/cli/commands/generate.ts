@@ -70,7 +70,7 @@ async function optionalCluster(
   }
 }
 
-function clusterLookup(client: KubeClient): ClusterClassLookup {
+export function clusterLookup(client: KubeClient): ClusterClassLookup {
   return {
     classExists: async (ref) =>
       Boolean(
@@ -110,7 +110,7 @@ async function listReleaseFiles(repo: OpenedRepository, version: string): Promis
   }
 }
 
-interface ClusterFlags {
+export interface ClusterFlags {
   targetNamespace?: string;
   kubernetesVersion?: string;
   controlPlaneMachineCount?: string;
@@ -125,7 +125,7 @@ interface ClusterFlags {
   writeTo?: string;
 }
 
-async function repositoryTemplate(
+export async function repositoryTemplate(
   services: ProviderServices,
   cluster: { client?: KubeClient; capi: boolean },
   opts: ClusterFlags,

@@ -7,7 +7,8 @@ import { manifestLabel } from '../../types.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
 import type { CommandRunner } from '../program.js';
-import { createProviderServices } from '../providers.js';
+import { createProviderServices, type ProviderServices } from '../providers.js';
+import type { KubeClient, Reporter } from '../../core/ports.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -47,13 +48,22 @@ export function addProviderFlags(cmd: Command, verb: string): Command {
 }
 
 async function initDeps(ctx: CliContext): Promise<InitDeps> {
-  const client = await managementClient(ctx);
-  const services = await createProviderServices(ctx);
+  return initDepsFor(ctx, await managementClient(ctx));
+}
+
+/** init's dependencies for one cluster (also used by create management-cluster for both of its clusters). */
+export async function initDepsFor(
+  ctx: CliContext,
+  client: KubeClient,
+  services?: ProviderServices,
+  reporter: Reporter = ctx.reporter,
+): Promise<InitDeps> {
+  services ??= await createProviderServices(ctx);
   const cm = services.config.certManager();
   if (!cm.timeoutValid) ctx.reporter.warn(`invalid cert-manager timeout "${cm.timeout}" in clusterctl.yaml; using 10m`);
   return {
     client,
-    reporter: ctx.reporter,
+    reporter,
     parseRef: (ref, type) => services.parseRef(ref, type),
     fetchComponents: (request, ns) => services.fetchComponents(request, ns),
     certManager: {

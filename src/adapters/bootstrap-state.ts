@@ -1,0 +1,57 @@
+/**
+ * Where `create management-cluster` records its progress: one JSON file per cluster name in the
+ * XDG state folder (`$XDG_STATE_HOME/cluster-api/bootstrap/<name>.json`, default
+ * `~/.local/state`), next to the bootstrap cluster's private kubeconfig. Writes are atomic (a
+ * temporary file renamed over the old one), so a kill never leaves half a state file.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ClusterctlError } from '../errors.js';
+import type { BootstrapState, BootstrapStateStore } from '../core/bootstrap.js';
+
+export function bootstrapStateDir(env: Record<string, string | undefined>, homeDir: string): string {
+  const base = env.XDG_STATE_HOME || join(homeDir, '.local', 'state');
+  return join(base, 'cluster-api', 'bootstrap');
+}
+
+/** Writes a file readable by the owner only, atomically. */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+export function createBootstrapStateStore(dir: string): BootstrapStateStore {
+  const file = (name: string) => join(dir, `${name}.json`);
+  return {
+    location: file,
+    bootstrapKubeconfigPath: (name) => join(dir, `${name}.bootstrap.kubeconfig`),
+    async load(name) {
+      let text: string;
+      try {
+        text = await readFile(file(name), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      try {
+        const state = JSON.parse(text) as BootstrapState;
+        if (state.version !== 1) throw new Error(`unknown version ${String(state.version)}`);
+        return state;
+      } catch (error) {
+        throw new ClusterctlError(
+          'INVALID_CONFIG',
+          `the state file ${file(name)} is not valid: ${(error as Error).message}`,
+          {
+            hint: 'Delete it to start over (clean up what the earlier run created first).',
+            cause: error,
+          },
+        );
+      }
+    },
+    async save(state) {
+      await writePrivateFile(file(state.clusterName), JSON.stringify(state, null, 2) + '\n');
+    },
+  };
+}
