@@ -68,3 +68,23 @@ export {
   type GenerateClusterOptions,
 } from './core/generate.js';
 export { getKubeconfig, type GetKubeconfigOptions } from './core/get-kubeconfig.js';
+export {
+  move,
+  backupFileName,
+  defaultMoveConcurrency,
+  type MoveDeps,
+  type MoveOptions,
+  type MovePlan,
+  type MoveResult,
+  type PlannedObject,
+} from './core/move.js';
+export {
+  buildObjectGraph,
+  moveSequence,
+  discoveryTypesFromCrds,
+  type ObjectGraph,
+  type GraphNode,
+  type DiscoveryType,
+} from './core/cluster/object-graph.js';
+export { createMoveJournalStore, moveStateDir } from './adapters/state/move-journal.js';
+export { openObjectDirectory } from './adapters/state/object-directory.js';

@@ -10,6 +10,7 @@ import { registerDelete } from './commands/delete.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
+import { registerMove } from './commands/move.js';
 import { registerUpgrade } from './commands/upgrade.js';
 import { registerVersion } from './commands/version.js';
 
@@ -85,6 +86,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   registerGenerate(program, run);
   registerGet(program, run);
   registerInit(program, run);
+  registerMove(program, run);
   registerUpgrade(program, run);
   registerVersion(program, run);
   return program;

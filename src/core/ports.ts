@@ -126,3 +126,32 @@ export interface ProviderRepository {
   /** Reads one file of one release; NOT_FOUND names the release and the file. */
   getFile(version: string, path: string, signal?: AbortSignal): Promise<Uint8Array>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Move: journal and backup folders
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Durable move state (the XDG state folder in the CLI): one journal per move, a header line with
+ * the plan and appended event lines, so a killed or failed move can be resumed or rolled back.
+ */
+export interface MoveJournalStore {
+  /** Where the journal of `id` lives (printed on failure). */
+  location(id: string): string;
+  /** The header and events, or undefined when there is no journal. */
+  read(id: string): Promise<{ header: unknown; events: unknown[] } | undefined>;
+  /** Starts a journal (replacing any old one). */
+  create(id: string, header: unknown): Promise<void>;
+  append(id: string, events: unknown[]): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+/** A folder of backup files (`move --to-directory` / `--from-directory`). */
+export interface ObjectDirectory {
+  readonly path: string;
+  /** File names directly in the folder (no recursion), sorted. */
+  list(): Promise<string[]>;
+  read(name: string): Promise<string>;
+  /** Writes with mode 0600, replacing an existing file. */
+  write(name: string, content: string | Uint8Array): Promise<void>;
+}
