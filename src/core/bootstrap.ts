@@ -55,6 +55,11 @@ export interface KindPort {
   deleteCluster(name: string, kubeconfigPath: string): Promise<void>;
 }
 
+export interface MovedObject extends ObjectRef {
+  /** false: the move copies it and leaves the source's (shared or global objects). */
+  deleteFromSource: boolean;
+}
+
 export interface BootstrapState {
   version: 1;
   clusterName: string;
@@ -72,6 +77,8 @@ export interface BootstrapState {
   expectedMachines?: number;
   /** The objects to move, listed before the move (for the check after it). */
   moveSnapshot?: ObjectRef[];
+  /** What the move reported it moved. */
+  moved?: MovedObject[];
   /** The step that started last and has not finished (the one a kill interrupted). */
   current?: { step: BootstrapStep; startedAt: string };
   steps: Partial<Record<BootstrapStep, { startedAt: string; durationMs: number }>>;
@@ -111,14 +118,14 @@ export interface BootstrapDeps {
   init(client: KubeClient, options: InitOptions, reporter: Reporter, signal?: AbortSignal): Promise<InitResult>;
   /** `clusterctl generate cluster` against the given management cluster: the objects to apply. */
   generate(client: KubeClient, request: GenerateRequest): Promise<KubeObject[]>;
-  /** `clusterctl move` of one namespace from source to target. */
+  /** `clusterctl move` of one namespace from source to target: what it moved. */
   moveObjects(
     source: KubeClient,
     target: KubeClient,
     namespace: string,
     reporter: Reporter,
     signal?: AbortSignal,
-  ): Promise<void>;
+  ): Promise<{ objects: MovedObject[] }>;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
@@ -676,13 +683,20 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
         st.moveSnapshot = await listMovable(from, namespace, name);
         await save();
       }
-      await deps.moveObjects(from, await target(), namespace, r, signal);
+      const moved = await deps.moveObjects(from, await target(), namespace, r, signal);
+      // A resumed move that had already finished reports nothing new: keep the first answer.
+      if (moved.objects.length > 0 || !st.moved) st.moved = moved.objects;
     },
     verify: async () => {
-      const refs = st.moveSnapshot ?? [];
+      // The objects listed before the move plus what the move reported: all on the target, and
+      // on the source only those the move keeps there by design (global and shared objects).
+      const key = (r: ObjectRef) => describeRef(r);
+      const all = new Map<string, MovedObject>();
+      for (const ref of st.moveSnapshot ?? []) all.set(key(ref), { ...ref, deleteFromSource: true });
+      for (const ref of st.moved ?? []) all.set(key(ref), ref);
       const [from, to] = [await source(), await target()];
       const problems: ClusterctlError[] = [];
-      const found = await mapWithConcurrency(refs, 8, async (ref) => ({
+      const found = await mapWithConcurrency([...all.values()], 8, async (ref) => ({
         ref,
         onTarget: Boolean(await to.get(ref)),
         onSource: Boolean(await from.get(ref)),
@@ -692,7 +706,7 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
           problems.push(
             new ClusterctlError('NOT_FOUND', `${describeRef(f.ref)} is missing on the new management cluster`),
           );
-        if (f.onSource)
+        if (f.onSource && f.ref.deleteFromSource)
           problems.push(new ClusterctlError('CONFLICT', `${describeRef(f.ref)} is still on the bootstrap cluster`));
       }
       const targetProviders = await listInstalledProviders(to);

@@ -37,7 +37,7 @@ const env = {
   KUBEBUILDER_ASSETS: findBinaries().dir,
   CLUSTERCTL_DISABLE_VERSIONCHECK: 'true',
 };
-const kubeconfig = join(dir, 'state', 'cluster-api', 'bootstrap', 'demo.bootstrap.kubeconfig');
+const kubeconfig = join(dir, 'state', 'clusterctl-ts', 'bootstrap', 'demo.bootstrap.kubeconfig');
 const poll = setInterval(() => {
   if (existsSync(kubeconfig)) {
     sim.watch(readFileSync(kubeconfig, 'utf8'));
@@ -65,6 +65,11 @@ const code = await new Promise<number>((resolve) => {
   child.on('close', (c) => resolve(c ?? 1));
 });
 clearInterval(poll);
+if (process.env.DEMO_HOLD) {
+  // Keep everything up for a look (e.g. clusterctl move --dry-run) until the file is removed.
+  process.stderr.write(`holding; remove ${process.env.DEMO_HOLD} to clean up (folder ${dir})\n`);
+  while (existsSync(process.env.DEMO_HOLD)) await new Promise((r) => setTimeout(r, 500));
+}
 for (const [key, message] of sim.errors) process.stderr.write(`[simulator] ${key}: ${message}\n`);
 await sim.stop();
 await new Promise<void>((resolve) => {

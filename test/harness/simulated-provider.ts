@@ -330,6 +330,61 @@ export function startSimulatedProvider(options: SimulatedProviderOptions = {}): 
     return name;
   }
 
+  /**
+   * What the core controllers do first: the Cluster owns its infrastructure cluster, control plane,
+   * MachineDeployments and the templates they use (this is what links them into move's graph).
+   */
+  async function ensureClusterOwnership(client: KubeClient, cluster: KubeObject): Promise<void> {
+    const namespace = cluster.metadata.namespace!;
+    const spec = (cluster.spec ?? {}) as { controlPlaneRef?: Ref; infrastructureRef?: Ref };
+    const refs: Ref[] = [spec.infrastructureRef, spec.controlPlaneRef].filter((r): r is Ref => Boolean(r?.name));
+    const controlPlane = spec.controlPlaneRef?.name
+      ? await get(client, {
+          apiVersion: apiVersionOf(spec.controlPlaneRef),
+          kind: spec.controlPlaneRef.kind ?? '',
+          name: spec.controlPlaneRef.name,
+          namespace,
+        })
+      : undefined;
+    const cpTemplate = (controlPlane?.spec as { machineTemplate?: { spec?: { infrastructureRef?: Ref } } } | undefined)
+      ?.machineTemplate?.spec?.infrastructureRef;
+    if (cpTemplate?.name) refs.push(cpTemplate);
+    const deployments = (await client.list(capi, 'MachineDeployment', { namespace })).filter(
+      (d) => (d.spec as { clusterName?: string } | undefined)?.clusterName === cluster.metadata.name,
+    );
+    for (const md of deployments) {
+      refs.push({ apiGroup: 'cluster.x-k8s.io', kind: 'MachineDeployment', name: md.metadata.name });
+      const t = (md.spec as { template?: { spec?: { infrastructureRef?: Ref; bootstrap?: { configRef?: Ref } } } })
+        .template?.spec;
+      if (t?.infrastructureRef?.name) refs.push(t.infrastructureRef);
+      if (t?.bootstrap?.configRef?.name) refs.push(t.bootstrap.configRef);
+    }
+    for (const ref of refs) {
+      const obj = await get(client, {
+        apiVersion: apiVersionOf(ref),
+        kind: ref.kind ?? '',
+        name: ref.name!,
+        namespace,
+      });
+      if (
+        !obj ||
+        (obj.metadata.ownerReferences ?? []).some((o) => o.kind === 'Cluster' && o.uid === cluster.metadata.uid)
+      )
+        continue;
+      const owners = [
+        ...(obj.metadata.ownerReferences ?? []).filter((o) => o.kind !== 'Cluster'),
+        ownerRef(cluster, ref.kind !== 'MachineDeployment' && !ref.kind?.endsWith('Template')),
+      ];
+      await ignoreConflict(() =>
+        client.patch(
+          { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name!, namespace },
+          { metadata: { ownerReferences: owners, resourceVersion: obj.metadata.resourceVersion } },
+          'merge',
+        ),
+      );
+    }
+  }
+
   async function reconcileCluster(client: KubeClient, cluster: KubeObject): Promise<void> {
     const spec = (cluster.spec ?? {}) as { paused?: boolean; controlPlaneRef?: Ref; infrastructureRef?: Ref };
     if (spec.paused || cluster.metadata.annotations?.['cluster.x-k8s.io/paused'] !== undefined) return;
@@ -337,6 +392,7 @@ export function startSimulatedProvider(options: SimulatedProviderOptions = {}): 
     const namespace = cluster.metadata.namespace!;
     const clusterName = cluster.metadata.name!;
     const workload = await workloadFor(client, cluster);
+    await ensureClusterOwnership(client, cluster);
     const endpoint = { host: '127.0.0.1', port: workload.server.port };
 
     // Infrastructure (CAPD's DockerCluster) and the Cluster's view of it.
@@ -511,7 +567,7 @@ export function startSimulatedProvider(options: SimulatedProviderOptions = {}): 
     const latest = await get(client, { apiVersion: capi, kind: 'Cluster', name: clusterName, namespace });
     if (latest) {
       await updateStatus(client, latest, (s) => {
-        const init = ((s.initialization as Record<string, unknown> | undefined) ?? {});
+        const init = (s.initialization as Record<string, unknown> | undefined) ?? {};
         if (options.withhold !== 'InfrastructureProvisioned') {
           init.infrastructureProvisioned = true;
           setCondition(s, condition('InfrastructureReady', 'True', 'Ready'));

@@ -10,13 +10,19 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createBootstrapStateStore, bootstrapStateDir, writePrivateFile } from '../../adapters/bootstrap-state.js';
+import {
+  createBootstrapStateStore,
+  bootstrapStateDir,
+  writePrivateFile,
+} from '../../adapters/state/bootstrap-state.js';
+import { createMoveJournalStore, moveStateDir } from '../../adapters/state/move-journal.js';
 import { createKindCli, findExecutable } from '../../adapters/process.js';
 import { parseGoDuration } from '../../config/index.js';
 import { bootstrap, type BootstrapDeps, type BootstrapOptions, type BootstrapResult } from '../../core/bootstrap.js';
 import { tabwrite } from '../../core/format.js';
 import { generateCluster } from '../../core/generate.js';
 import { init } from '../../core/init.js';
+import { move } from '../../core/move.js';
 import { ClusterctlError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
@@ -238,12 +244,27 @@ function configure(cmd: Command, run: CommandRunner): Command {
             );
             return generated.objects;
           },
-          moveObjects: () =>
-            Promise.reject(
-              new ClusterctlError('UNSUPPORTED', 'move is not available in this build yet', {
-                hint: 'Finish the pivot with "clusterctl move --to-kubeconfig" from the Go clusterctl.',
-              }),
-            ),
+          moveObjects: async (source, target, namespace, reporter, signal) => {
+            const moved = await move(
+              {
+                source,
+                target,
+                journal: createMoveJournalStore(moveStateDir(ctx.env, ctx.io.homeDir)),
+                reporter,
+                signal,
+              },
+              { namespace },
+            );
+            return {
+              objects: moved.plan.groups.flat().map((o) => ({
+                apiVersion: o.apiVersion,
+                kind: o.kind,
+                name: o.name,
+                namespace: o.global ? undefined : o.namespace,
+                deleteFromSource: o.deleteFromSource,
+              })),
+            };
+          },
           signal: controller.signal,
         };
         try {

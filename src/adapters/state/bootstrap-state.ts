@@ -1,17 +1,18 @@
 /**
- * Where `create management-cluster` records its progress: one JSON file per cluster name in the
- * XDG state folder (`$XDG_STATE_HOME/cluster-api/bootstrap/<name>.json`, default
- * `~/.local/state`), next to the bootstrap cluster's private kubeconfig. Writes are atomic (a
+ * Where `create management-cluster` records its progress: one JSON file per cluster name,
+ * `<name>.json`, in `$CLUSTERCTL_TS_STATE_DIR/bootstrap`, else `$XDG_STATE_HOME/clusterctl-ts/bootstrap`
+ * (default `~/.local/state`; next to the move journals), beside the bootstrap cluster's private
+ * kubeconfig. Writes are atomic (a
  * temporary file renamed over the old one), so a kill never leaves half a state file.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ClusterctlError } from '../errors.js';
-import type { BootstrapState, BootstrapStateStore } from '../core/bootstrap.js';
+import { ClusterctlError } from '../../errors.js';
+import type { BootstrapState, BootstrapStateStore } from '../../core/bootstrap.js';
+import { moveStateDir } from './move-journal.js';
 
 export function bootstrapStateDir(env: Record<string, string | undefined>, homeDir: string): string {
-  const base = env.XDG_STATE_HOME || join(homeDir, '.local', 'state');
-  return join(base, 'cluster-api', 'bootstrap');
+  return join(dirname(moveStateDir(env, homeDir)), 'bootstrap');
 }
 
 /** Writes a file readable by the owner only, atomically. */
