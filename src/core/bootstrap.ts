@@ -477,6 +477,12 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
       });
   }
 
+  if (useKind && !resumed && (await deps.kind.listClusters()).includes(kindName)) {
+    throw new ClusterctlError('CONFLICT', `a kind cluster named "${kindName}" already exists`, {
+      hint: `It was not created by this command. Delete it (kind delete cluster --name ${kindName}), or pass --bootstrap-kubeconfig to use it as the bootstrap cluster.`,
+    });
+  }
+
   const timestamp = () => new Date(now()).toISOString();
   state ??= {
     version: 1,
@@ -539,12 +545,8 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
     'create-bootstrap-cluster': async () => {
       const existing = await deps.kind.listClusters();
       if (existing.includes(kindName)) {
-        if (!resumed) {
-          throw new ClusterctlError('CONFLICT', `a kind cluster named "${kindName}" already exists`, {
-            hint: `It was not created by this command. Delete it (kind delete cluster --name ${kindName}), or pass --bootstrap-kubeconfig to use it as the bootstrap cluster.`,
-          });
-        }
-        // Ours, from the interrupted run: kind may still be finishing it.
+        // Ours (a foreign one is refused before the state is written), from the interrupted run:
+        // kind may still be finishing it.
         const deadline = now() + Math.max(options.kindWaitMs ?? 0, 60_000);
         for (;;) {
           try {

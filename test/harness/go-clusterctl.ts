@@ -18,14 +18,23 @@ export function goClusterctlPath(): string | undefined {
 }
 
 export function runGoClusterctl(binary: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: options.env?.HOME ?? process.env.HOME ?? '/tmp',
+    CLUSTERCTL_DISABLE_VERSIONCHECK: 'true',
+  };
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  return runProcess(binary, args, { env, cwd: options.cwd, input: options.input });
+}
+
+/** Runs an executable with exactly this environment, capturing its output. */
+export function runProcess(
+  binary: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string | undefined; input?: string | undefined },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: options.env?.HOME ?? process.env.HOME ?? '/tmp',
-      CLUSTERCTL_DISABLE_VERSIONCHECK: 'true',
-    };
-    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-    const child = spawn(binary, args, { env, cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn(binary, args, { env: options.env, cwd: options.cwd, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

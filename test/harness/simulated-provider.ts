@@ -62,6 +62,8 @@ export interface SimulatedProvider {
   unwatch(kubeconfig: string): void;
   /** Workload clusters started so far, by `namespace/name`. */
   readonly workloadClusters: ReadonlyMap<string, WorkloadCluster>;
+  /** Changes the injected failure (undefined: do everything again). */
+  setWithhold(step: WithheldStep | undefined): void;
   /** Errors of the last reconcile pass per cluster key (for debugging test failures). */
   readonly errors: ReadonlyMap<string, string>;
   stop(): Promise<void>;
@@ -125,6 +127,7 @@ async function ignoreConflict<T>(fn: () => Promise<T>): Promise<T | undefined> {
 
 export function startSimulatedProvider(options: SimulatedProviderOptions = {}): SimulatedProvider {
   const intervalMs = options.intervalMs ?? 300;
+  options = { ...options };
   const follow = options.followWorkloadClusters ?? true;
   const startServer = options.startServer ?? ((o: StartApiServerOptions) => startExtraApiServer(o));
   const watched = new Map<string, { client: KubeClient; timer?: NodeJS.Timeout; busy: boolean }>();
@@ -643,6 +646,9 @@ export function startSimulatedProvider(options: SimulatedProviderOptions = {}): 
     },
     workloadClusters: workloads,
     errors,
+    setWithhold(step) {
+      options.withhold = step;
+    },
     async stop() {
       stopped = true;
       for (const entry of watched.values()) if (entry.timer) clearTimeout(entry.timer);
