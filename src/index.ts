@@ -88,3 +88,17 @@ export {
 } from './core/cluster/object-graph.js';
 export { createMoveJournalStore, moveStateDir } from './adapters/state/move-journal.js';
 export { openObjectDirectory } from './adapters/state/object-directory.js';
+export {
+  bootstrap,
+  bootstrapSteps,
+  provisioningGap,
+  type BootstrapDeps,
+  type BootstrapOptions,
+  type BootstrapResult,
+  type BootstrapState,
+  type BootstrapStateStore,
+  type BootstrapStep,
+  type KindPort,
+} from './core/bootstrap.js';
+export { createBootstrapStateStore, bootstrapStateDir } from './adapters/state/bootstrap-state.js';
+export { createKindCli, findExecutable } from './adapters/process.js';

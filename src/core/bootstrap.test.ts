@@ -142,6 +142,29 @@ describe('bootstrap preflight', () => {
     expect(error.hint).toContain('kind delete cluster --name mgmt-bootstrap && rm /state/mgmt.json');
   });
 
+  it('removes a kind cluster whose creation was interrupted, so that the re-run starts clean', async () => {
+    const { deps } = doubles();
+    const deleted: string[] = [];
+    const error = await failure(
+      bootstrap(
+        {
+          ...deps,
+          kind: {
+            ...deps.kind,
+            createCluster: () => Promise.reject(new ClusterctlError('INTERRUPTED', 'interrupted')),
+            deleteCluster: (name) => {
+              deleted.push(name);
+              return Promise.resolve();
+            },
+          },
+        },
+        options,
+      ),
+    );
+    expect(error.exitCode).toBe(130);
+    expect(deleted).toEqual(['mgmt-bootstrap']);
+  });
+
   it('rejects a bad name and a missing infrastructure provider (exit 2)', async () => {
     const { deps } = doubles();
     expect((await failure(bootstrap(deps, { ...options, clusterName: 'Mgmt_1' }))).exitCode).toBe(2);

@@ -569,14 +569,22 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
         }
         return;
       }
-      await deps.kind.createCluster({
-        name: kindName,
-        kubeconfigPath: st.bootstrap.kubeconfigPath,
-        config: options.kindConfig,
-        image: options.kindImage,
-        waitMs: options.kindWaitMs ?? 300_000,
-        signal,
-      });
+      try {
+        await deps.kind.createCluster({
+          name: kindName,
+          kubeconfigPath: st.bootstrap.kubeconfigPath,
+          config: options.kindConfig,
+          image: options.kindImage,
+          waitMs: options.kindWaitMs ?? 300_000,
+          signal,
+        });
+      } catch (error) {
+        // kind removes a cluster it failed to create, but not one it was stopped in the middle of
+        // creating: remove that half-made cluster so that the re-run starts clean.
+        if (error instanceof ClusterctlError && error.code === 'INTERRUPTED')
+          await deps.kind.deleteCluster(kindName, st.bootstrap.kubeconfigPath).catch(() => undefined);
+        throw error;
+      }
     },
     'init-bootstrap-cluster': async (r) => {
       const client = await source();

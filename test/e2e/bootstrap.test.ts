@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listInstalledProviders } from '../../src/core/cluster/inventory.js';
 import type { KubeClient } from '../../src/core/ports.js';
+import { parseDocuments } from '../../src/core/yaml/documents.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { clusterctlBin, repoRoot, runClusterctl, type CliResult } from '../harness/cli.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
@@ -142,7 +143,35 @@ describe('clusterctl create management-cluster', () => {
     // No credentials in the output.
     expect(r.stderr + r.stdout).not.toMatch(/client-key-data|BEGIN [A-Z ]*PRIVATE KEY/);
 
-    await expectSelfManaged(s.kubeconfigOut, 'mgmt', sim);
+    const target = await expectSelfManaged(s.kubeconfigOut, 'mgmt', sim);
+    // It really manages: a second workload cluster applied to it gets provisioned (a third API server).
+    const generated = await runClusterctl(
+      [
+        'generate',
+        'cluster',
+        'second',
+        '-i',
+        'docker',
+        '--kubernetes-version',
+        'v1.35.0',
+        '-n',
+        'default',
+        '--config',
+        repo.configPath,
+        '--kubeconfig',
+        s.kubeconfigOut,
+      ],
+      { env: s.env },
+    );
+    expect(generated.exitCode, generated.stderr).toBe(0);
+    for (const obj of parseDocuments(generated.stdout, 'generate cluster second'))
+      await target.apply(obj, { fieldManager: 'e2e', force: true });
+    for (let i = 0; i < 150; i++) {
+      if (await target.get({ apiVersion: 'v1', kind: 'Secret', name: 'second-kubeconfig', namespace: 'default' }))
+        break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect([...sim.workloadClusters.keys()].sort()).toEqual(['default/mgmt', 'default/second']);
     // The kind cluster is gone, with its kubeconfig entries.
     expect(s.kindClusters()).toEqual([]);
     const bootstrapKubeconfig = readFileSync(s.bootstrapKubeconfig, 'utf8');
