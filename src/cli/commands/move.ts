@@ -114,10 +114,11 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
   try {
     const target =
       opts.toKubeconfig || opts.fromDirectory
-        ? await managementClient(ctx, {
-            kubeconfig: opts.toKubeconfig ?? '',
-            kubeconfigContext: opts.toKubeconfigContext ?? '',
-          })
+        ? await managementClient(
+            ctx,
+            { kubeconfig: opts.toKubeconfig, kubeconfigContext: opts.toKubeconfigContext },
+            true,
+          )
         : undefined;
     const source = opts.fromDirectory ? undefined : await managementClient(ctx);
     const toDirectory = opts.toDirectory ? await openObjectDirectory(opts.toDirectory, '--to-directory') : undefined;
