@@ -2,9 +2,9 @@
  * `clusterctl move` end to end: the built CLI between real API servers (each on the shared etcd,
  * each with its own garbage collector), and the library for crash-at-every-step resume tests.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMoveJournalStore } from '../../src/adapters/state/move-journal.js';
 import { move } from '../../src/core/move.js';
@@ -230,6 +230,51 @@ describe('clusterctl move between real API servers', () => {
     });
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toContain('Restored 0 objects (36 already there)');
+  });
+
+  it('encrypts a backup with age (--encrypt-with) and restores it only with the key (--decrypt-with)', async () => {
+    const ns = uniqueName('sealed');
+    await createClusters(ca, ns, 1, { workers: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'move-sealed-'));
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'age-key-')), 'key.txt');
+    const age = await import('age-encryption');
+    writeFileSync(keyFile, `# created by the test\n${await age.generateIdentity()}\n`, { mode: 0o600 });
+    const save = await runClusterctl(
+      ['move', '-n', ns, '--kubeconfig', a.kubeconfigPath, '--to-directory', dir, '--encrypt-with', keyFile],
+      { env: env() },
+    );
+    expect(save.exitCode, save.stderr).toBe(0);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(18);
+    expect(files.every((f) => f.endsWith('.yaml.age'))).toBe(true);
+    const kubeconfigFile = readFileSync(join(dir, `Secret_${ns}_c0-kubeconfig.yaml.age`), 'utf8');
+    expect(kubeconfigFile.startsWith('-----BEGIN AGE ENCRYPTED FILE-----')).toBe(true);
+    for (const f of files) expect(readFileSync(join(dir, f), 'utf8')).not.toContain(ns);
+
+    const noKey = await runClusterctl(['move', '--from-directory', dir, '--to-kubeconfig', b.kubeconfigPath], {
+      env: env(),
+    });
+    expect(noKey.exitCode).toBe(2);
+    expect(noKey.stderr).toContain('is encrypted with age');
+    expect(noKey.stderr).toContain('--decrypt-with');
+    const otherKey = join(dirname(keyFile), 'other.txt');
+    writeFileSync(otherKey, `${await age.generateIdentity()}\n`);
+    const wrong = await runClusterctl(
+      ['move', '--from-directory', dir, '--to-kubeconfig', b.kubeconfigPath, '--decrypt-with', otherKey],
+      { env: env() },
+    );
+    expect(wrong.exitCode).toBe(5);
+    expect((await snapshotNamespace(cb, ns)).size).toBe(0);
+    const restore = await runClusterctl(
+      ['move', '--from-directory', dir, '--to-kubeconfig', b.kubeconfigPath, '--decrypt-with', keyFile],
+      { env: env() },
+    );
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    const restored = await snapshotNamespace(cb, ns);
+    expect(restored.size).toBe(18);
+    expect(
+      Buffer.from((restored.get('Secret/c0-kubeconfig')!.data as { value: string }).value, 'base64').toString(),
+    ).toContain('kubeconfig of c0');
   });
 
   it('rejects flag combinations the Go tool rejects', async () => {
