@@ -441,6 +441,85 @@ describe('clusterctl move between real API servers', () => {
     });
   });
 
+  it('stops on Ctrl-C (SIGINT) with exit 130 and the journal; the same command finishes the move', async () => {
+    const ns = uniqueName('sigint');
+    await createClusters(ca, ns, 10, { workers: 2 });
+    const expected = [...(await snapshotNamespace(ca, ns)).keys()].sort();
+    // One object at a time keeps the move running well past the signal (260 objects, 4 calls each).
+    const stopped = await runClusterctl(
+      ['move', '-n', ns, '--kubeconfig', a.kubeconfigPath, '--to-kubeconfig', b.kubeconfigPath, '--concurrency', '1'],
+      { env: env(), killAfterMs: 2500, killSignal: 'SIGINT' },
+    );
+    expect(stopped.exitCode, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toContain('move interrupted');
+    expect(stopped.stderr).toMatch(/The move journal is .*\.jsonl/);
+    expect(stopped.stderr.match(/Re-run the same command/g)).toHaveLength(1);
+    const finish = await moveCli(ns, a, b);
+    expect(finish.exitCode, finish.stderr).toBe(0);
+    expect([...(await snapshotNamespace(cb, ns)).keys()].sort()).toEqual(expected);
+    expect((await snapshotNamespace(ca, ns)).size).toBe(0);
+  });
+
+  it('copies global identities with their secrets and never deletes them; moves ClusterResourceSets with their bindings', async () => {
+    const ns = uniqueName('ident');
+    await createClusters(ca, ns, 1, { workers: 0 });
+    const idName = uniqueName('identity');
+    const identity = await ca.create({
+      apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+      kind: 'DockerClusterIdentity',
+      metadata: { name: idName },
+      spec: {},
+    });
+    const owner = { apiVersion: identity.apiVersion, kind: identity.kind, name: idName, uid: identity.metadata.uid! };
+    await ca.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${idName}-credentials`, namespace: 'capd-system', ownerReferences: [owner] },
+      data: { key: 'c2VjcmV0' },
+    });
+    const crs = await ca.create({
+      apiVersion: 'addons.cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterResourceSet',
+      metadata: { name: 'cni', namespace: ns },
+      spec: { clusterSelector: {} },
+    });
+    const crsOwner = { apiVersion: crs.apiVersion, kind: crs.kind, name: 'cni', uid: crs.metadata.uid! };
+    await ca.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cni-manifests', namespace: ns, ownerReferences: [crsOwner] },
+      data: { 'cni.yaml': 'kind: List' },
+    });
+    await ca.create({
+      apiVersion: 'addons.cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterResourceSetBinding',
+      metadata: { name: 'c0', namespace: ns, ownerReferences: [crsOwner] },
+      spec: { clusterName: 'c0' },
+    });
+
+    const result = await moveCli(ns, a, b);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const id = { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DockerClusterIdentity', name: idName };
+    const secretRef = { apiVersion: 'v1', kind: 'Secret', name: `${idName}-credentials`, namespace: 'capd-system' };
+    const [idOnTarget, secretOnTarget] = await Promise.all([cb.get(id), cb.get(secretRef)]);
+    expect(idOnTarget).toBeDefined();
+    expect(secretOnTarget?.metadata.ownerReferences?.[0]?.uid).toBe(idOnTarget?.metadata.uid);
+    expect(await ca.get(id)).toBeDefined();
+    expect(await ca.get(secretRef)).toBeDefined();
+    const target = await snapshotNamespace(cb, ns);
+    for (const key of ['ClusterResourceSet/cni', 'ConfigMap/cni-manifests', 'ClusterResourceSetBinding/c0'])
+      expect(target.has(key), key).toBe(true);
+    expect((await snapshotNamespace(ca, ns)).size).toBe(0);
+
+    // A second namespace using the same identity: the target's copy is left as it is.
+    const ns2 = uniqueName('ident2');
+    await createClusters(ca, ns2, 1, { workers: 0 });
+    await cb.patch(id, { metadata: { labels: { edited: 'on-target' } } }, 'merge');
+    const second = await moveCli(ns2, a, b);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect((await cb.get(id))?.metadata.labels?.edited).toBe('on-target');
+  });
+
   it('moves a ClusterClass of another namespace as a copy and keeps the original', async () => {
     const ns = uniqueName('cc-user');
     const shared = uniqueName('cc-shared');

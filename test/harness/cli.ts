@@ -19,6 +19,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Sends SIGKILL after this many milliseconds (crash tests). */
   killAfterMs?: number;
+  /** The signal sent after killAfterMs (default SIGKILL). */
+  killSignal?: NodeJS.Signals;
 }
 
 export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
@@ -55,7 +57,9 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     const killer =
-      options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+      options.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill(options.killSignal ?? 'SIGKILL'), options.killAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
