@@ -338,6 +338,47 @@ describe('clusterctl move between real API servers', () => {
         expect((c.spec as { paused?: boolean }).paused).toBeUndefined();
     });
 
+    it.each(['created-group-1', 'deleted-group-3'])(
+      '--rollback after a crash at "%s" restores the source exactly and empties the target',
+      async (crashAt) => {
+        const ns = uniqueName('undo');
+        await createClusters(ca, ns, 2, { workers: 1 });
+        const before = await snapshotNamespace(ca, ns);
+        const journal = createMoveJournalStore(join(stateDir, `undo-${ns}`));
+        await expect(
+          move(
+            {
+              source: ca,
+              target: cb,
+              journal,
+              onStep: (s) => {
+                if (s === crashAt) throw new Error('simulated crash');
+              },
+            },
+            { namespace: ns },
+          ),
+        ).rejects.toThrow(/simulated crash/);
+        if (crashAt.startsWith('deleted')) expect((await snapshotNamespace(ca, ns)).size).toBeLessThan(before.size);
+        const undone = await move({ source: ca, target: cb, journal }, { namespace: ns, rollback: true });
+        expect(undone.rolledBack).toBe(true);
+        const source = await snapshotNamespace(ca, ns);
+        expect([...source.keys()].sort()).toEqual([...before.keys()].sort());
+        expectOwnersResolve(source);
+        for (const [key, obj] of source) {
+          expect(obj.spec ?? null, key).toEqual(before.get(key)!.spec ?? null);
+          if (obj.kind === 'Secret') expect(obj.data, key).toEqual(before.get(key)!.data);
+        }
+        for (const c of await ca.list(capiV, 'Cluster', { namespace: ns }))
+          expect((c.spec as { paused?: boolean }).paused).toBeUndefined();
+        expect((await snapshotNamespace(cb, ns)).size).toBe(0);
+        // The journal is gone: the same move now starts afresh and succeeds.
+        await markProvisioned(ca, ns);
+        const again = await move({ source: ca, target: cb, journal }, { namespace: ns });
+        expect(again.resumed).toBe(false);
+        expect((await snapshotNamespace(cb, ns)).size).toBe(before.size);
+      },
+    );
+
     it('a webhook-like rejection on the target stops the move; --rollback returns everything to the source', async () => {
       const ns = uniqueName('reject');
       await createClusters(ca, ns, 2, { workers: 1 });
