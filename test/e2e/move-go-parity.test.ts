@@ -51,7 +51,7 @@ async function populate(client: KubeClient, ns: string): Promise<void> {
   });
 }
 
-describe('move: same results as the Go clusterctl', () => {
+describe('move: same results as the Go clusterctl', { timeout: 180_000 }, () => {
   const go = goClusterctlPath();
   let a: ApiServer;
   let b: ApiServer;

@@ -26,7 +26,7 @@ import {
 
 const perCluster = 22;
 
-describe('clusterctl move between real API servers', () => {
+describe('clusterctl move between real API servers', { timeout: 180_000 }, () => {
   let a: ApiServer;
   let b: ApiServer;
   let ca: KubeClient;
