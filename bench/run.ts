@@ -10,6 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, startEtcd } from '../test/harness/apiserver.js';
 import { benchCases, type BenchCase } from './cases.js';
+import { formatMoveRows, moveBench, type MoveBenchRow } from './move.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const root = join(import.meta.dirname, '..');
@@ -86,6 +87,11 @@ async function main(): Promise<void> {
     }
     rows.push({ name: c.name, oursMs: median(oursTimes), goMs: goTimes.length > 0 ? median(goTimes) : undefined });
   }
+  // Move: objects/s between two API servers, ours next to the Go tool and the bare ceiling.
+  let moveRows: MoveBenchRow[] = [];
+  if (process.env.BENCH_MOVE !== '0') {
+    moveRows = await moveBench({ ours, go, etcd: etcdForCases, env, log: (l) => console.error(l) });
+  }
   await etcdForCases.stop();
 
   const header = ['case', 'clusterctl-ts (ms)', 'Go clusterctl (ms)', 'Go / ours'];
@@ -103,9 +109,13 @@ async function main(): Promise<void> {
   console.log(fmt(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(fmt(l));
+  if (moveRows.length) {
+    console.log('\nmove (22 objects per cluster; one run each, fresh API servers)');
+    for (const l of formatMoveRows(moveRows)) console.log(l);
+  }
   writeFileSync(
     join(root, 'bench', 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), runs, rows }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), runs, rows, move: moveRows }, null, 2) + '\n',
   );
 }
 

@@ -87,7 +87,8 @@ export {
   type DiscoveryType,
 } from './core/cluster/object-graph.js';
 export { createMoveJournalStore, moveStateDir } from './adapters/state/move-journal.js';
-export { openObjectDirectory } from './adapters/state/object-directory.js';
+export { openObjectDirectory, loadAgeKeys, type DirectoryCrypto } from './adapters/state/object-directory.js';
+export { mergeKubeconfig, type MergeResult } from './core/kubeconfig-merge.js';
 export {
   bootstrap,
   bootstrapSteps,

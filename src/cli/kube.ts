@@ -7,10 +7,12 @@ import { packageVersion } from './package-info.js';
 export async function managementClient(
   ctx: CliContext,
   flags: { kubeconfig?: string | undefined; kubeconfigContext?: string | undefined } = {},
+  /** Use only `flags` (the target of move), never the global --kubeconfig / --kubeconfig-context. */
+  own = false,
 ): Promise<KubeClient> {
   return createKubeClient({
-    kubeconfig: flags.kubeconfig ?? ctx.global.kubeconfig,
-    context: flags.kubeconfigContext ?? ctx.global.kubeconfigContext,
+    kubeconfig: own ? flags.kubeconfig || undefined : (flags.kubeconfig ?? ctx.global.kubeconfig),
+    context: own ? flags.kubeconfigContext || undefined : (flags.kubeconfigContext ?? ctx.global.kubeconfigContext),
     env: ctx.env,
     homeDir: ctx.io.homeDir,
     userAgent: `clusterctl-ts/v${packageVersion()} (${process.platform}/${process.arch})`,

@@ -647,7 +647,7 @@ function failureWithJournal(error: unknown, journalPath: string | undefined, pha
   return new ClusterctlError(base.code, `${base.message}. ${where} The move journal is ${journalPath}`, {
     exitCode: base.exitCode,
     cause: base,
-    hint: `${base.hint ? `${base.hint} ` : ''}Re-run the same command to finish the move, or add --rollback to return everything to the source and unpause it.`,
+    hint: `${base.hint && !base.hint.includes('--rollback') ? `${base.hint} ` : ''}Re-run the same command to finish the move, or add --rollback to return everything to the source and unpause it.`,
   });
 }
 

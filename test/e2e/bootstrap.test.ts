@@ -126,65 +126,69 @@ describe('clusterctl create management-cluster', () => {
     expect(podman.stderr).toContain('podman was not found on PATH');
   });
 
-  it('runs the whole flow: kind, init, workload cluster, wait, kubeconfig, init, move, verify, delete', async () => {
-    const s = scenario('whole');
-    const { sim, stop } = simulator(s.bootstrapKubeconfig);
-    const r = await runClusterctl(flowArgs('mgmt', s.kubeconfigOut), { env: s.env, timeoutMs: 240_000 });
-    stop();
-    expect(r.exitCode, `${r.stderr}\n${[...sim.errors.values()].join('\n')}`).toBe(0);
-    // Plain progress lines (not a TTY): one start and one done line per step, in order.
-    const done = r.stderr.split('\n').filter((l) => l.startsWith('✓ ['));
-    expect(done.map((l) => /^✓ \[(\d)\/9\]/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    expect(r.stderr).toContain('[1/9] Creating the bootstrap cluster (kind cluster mgmt-bootstrap)');
-    expect(r.stderr).toContain('[7/9] Moving the Cluster API objects to mgmt');
-    expect(r.stdout).toContain('Management cluster default/mgmt is ready and manages itself.');
-    expect(r.stdout).toContain(`Kubeconfig: ${s.kubeconfigOut}`);
-    expect(r.stdout).toMatch(/wait-provisioned\s+done\s+\d+\.\ds/);
-    // No credentials in the output.
-    expect(r.stderr + r.stdout).not.toMatch(/client-key-data|BEGIN [A-Z ]*PRIVATE KEY/);
+  it(
+    'runs the whole flow: kind, init, workload cluster, wait, kubeconfig, init, move, verify, delete',
+    { timeout: 300_000 },
+    async () => {
+      const s = scenario('whole');
+      const { sim, stop } = simulator(s.bootstrapKubeconfig);
+      const r = await runClusterctl(flowArgs('mgmt', s.kubeconfigOut), { env: s.env, timeoutMs: 240_000 });
+      stop();
+      expect(r.exitCode, `${r.stderr}\n${[...sim.errors.values()].join('\n')}`).toBe(0);
+      // Plain progress lines (not a TTY): one start and one done line per step, in order.
+      const done = r.stderr.split('\n').filter((l) => l.startsWith('✓ ['));
+      expect(done.map((l) => /^✓ \[(\d)\/9\]/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+      expect(r.stderr).toContain('[1/9] Creating the bootstrap cluster (kind cluster mgmt-bootstrap)');
+      expect(r.stderr).toContain('[7/9] Moving the Cluster API objects to mgmt');
+      expect(r.stdout).toContain('Management cluster default/mgmt is ready and manages itself.');
+      expect(r.stdout).toContain(`Kubeconfig: ${s.kubeconfigOut}`);
+      expect(r.stdout).toMatch(/wait-provisioned\s+done\s+\d+\.\ds/);
+      // No credentials in the output.
+      expect(r.stderr + r.stdout).not.toMatch(/client-key-data|BEGIN [A-Z ]*PRIVATE KEY/);
 
-    const target = await expectSelfManaged(s.kubeconfigOut, 'mgmt', sim);
-    // It really manages: a second workload cluster applied to it gets provisioned (a third API server).
-    const generated = await runClusterctl(
-      [
-        'generate',
-        'cluster',
-        'second',
-        '-i',
-        'docker',
-        '--kubernetes-version',
-        'v1.35.0',
-        '-n',
-        'default',
-        '--config',
-        repo.configPath,
-        '--kubeconfig',
-        s.kubeconfigOut,
-      ],
-      { env: s.env },
-    );
-    expect(generated.exitCode, generated.stderr).toBe(0);
-    for (const obj of parseDocuments(generated.stdout, 'generate cluster second'))
-      await target.apply(obj, { fieldManager: 'e2e', force: true });
-    for (let i = 0; i < 150; i++) {
-      if (await target.get({ apiVersion: 'v1', kind: 'Secret', name: 'second-kubeconfig', namespace: 'default' }))
-        break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect([...sim.workloadClusters.keys()].sort()).toEqual(['default/mgmt', 'default/second']);
-    // The kind cluster is gone, with its kubeconfig entries.
-    expect(s.kindClusters()).toEqual([]);
-    const bootstrapKubeconfig = readFileSync(s.bootstrapKubeconfig, 'utf8');
-    expect(bootstrapKubeconfig).not.toContain('kind-mgmt-bootstrap');
-    const state = JSON.parse(readFileSync(join(s.stateDir, 'mgmt.json'), 'utf8')) as { completedAt?: string };
-    expect(state.completedAt).toBeDefined();
+      const target = await expectSelfManaged(s.kubeconfigOut, 'mgmt', sim);
+      // It really manages: a second workload cluster applied to it gets provisioned (a third API server).
+      const generated = await runClusterctl(
+        [
+          'generate',
+          'cluster',
+          'second',
+          '-i',
+          'docker',
+          '--kubernetes-version',
+          'v1.35.0',
+          '-n',
+          'default',
+          '--config',
+          repo.configPath,
+          '--kubeconfig',
+          s.kubeconfigOut,
+        ],
+        { env: s.env },
+      );
+      expect(generated.exitCode, generated.stderr).toBe(0);
+      for (const obj of parseDocuments(generated.stdout, 'generate cluster second'))
+        await target.apply(obj, { fieldManager: 'e2e', force: true });
+      for (let i = 0; i < 150; i++) {
+        if (await target.get({ apiVersion: 'v1', kind: 'Secret', name: 'second-kubeconfig', namespace: 'default' }))
+          break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect([...sim.workloadClusters.keys()].sort()).toEqual(['default/mgmt', 'default/second']);
+      // The kind cluster is gone, with its kubeconfig entries.
+      expect(s.kindClusters()).toEqual([]);
+      const bootstrapKubeconfig = readFileSync(s.bootstrapKubeconfig, 'utf8');
+      expect(bootstrapKubeconfig).not.toContain('kind-mgmt-bootstrap');
+      const state = JSON.parse(readFileSync(join(s.stateDir, 'mgmt.json'), 'utf8')) as { completedAt?: string };
+      expect(state.completedAt).toBeDefined();
 
-    // Running it again changes nothing.
-    const again = await runClusterctl(flowArgs('mgmt', s.kubeconfigOut), { env: s.env });
-    expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stderr).toContain('was already created');
-    expect(s.kindClusters()).toEqual([]);
-  });
+      // Running it again changes nothing.
+      const again = await runClusterctl(flowArgs('mgmt', s.kubeconfigOut), { env: s.env });
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(again.stderr).toContain('was already created');
+      expect(s.kindClusters()).toEqual([]);
+    },
+  );
 
   /** Runs the CLI with -o json; kills it (SIGKILL, or the given signal) once step `killAt` has started. */
   function runUntilStep(
@@ -238,7 +242,7 @@ describe('clusterctl create management-cluster', () => {
     });
   }
 
-  it('resumes after a kill in each step and finishes without duplicates', async () => {
+  it('resumes after a kill in each step and finishes without duplicates', { timeout: 300_000 }, async () => {
     const s = scenario('resume');
     const { sim, stop } = simulator(s.bootstrapKubeconfig);
     const args = flowArgs('mgmt', s.kubeconfigOut);
@@ -265,41 +269,45 @@ describe('clusterctl create management-cluster', () => {
     expect(s.kindClusters()).toEqual([]);
   });
 
-  it('uses an existing bootstrap cluster instead of kind; a wait that times out names the unmet condition, and a re-run continues', async () => {
-    const existing = await startExtraApiServer({ name: 'bootstrap-existing' });
-    servers.push(existing);
-    // No kind and no docker anywhere on PATH: neither is needed with --bootstrap-kubeconfig.
-    const s = scenario('existing', `${binWith('empty-bin', [])}:${dirname(process.execPath)}`);
-    const { sim, stop } = simulator(existing.kubeconfigPath, { withhold: 'ControlPlaneInitialized' });
-    const args = [
-      ...flowArgs('mgmt', s.kubeconfigOut, '--bootstrap-kubeconfig', existing.kubeconfigPath),
-      '--wait-timeout',
-      '6s',
-    ];
-    const timedOut = await runClusterctl(args, { env: s.env, timeoutMs: 240_000 });
-    expect(timedOut.exitCode, timedOut.stderr).toBe(8);
-    expect(timedOut.stderr).toContain(
-      'timed out after 6.0s waiting for the workload cluster to be provisioned: Cluster default/mgmt: condition ControlPlaneInitialized is not True',
-    );
-    expect(timedOut.stderr).toContain('reason WaitingForControlPlaneInitialization');
-    expect(timedOut.stderr).toContain('Left behind:');
-    expect(timedOut.stderr).toContain('Re-run the same command to continue from "wait-provisioned"');
-    expect(timedOut.stderr).not.toContain('kind cluster');
-    expect(timedOut.stderr).toContain('[1/7] Installing the providers on the bootstrap cluster');
+  it(
+    'uses an existing bootstrap cluster instead of kind; a wait that times out names the unmet condition, and a re-run continues',
+    { timeout: 300_000 },
+    async () => {
+      const existing = await startExtraApiServer({ name: 'bootstrap-existing' });
+      servers.push(existing);
+      // No kind and no docker anywhere on PATH: neither is needed with --bootstrap-kubeconfig.
+      const s = scenario('existing', `${binWith('empty-bin', [])}:${dirname(process.execPath)}`);
+      const { sim, stop } = simulator(existing.kubeconfigPath, { withhold: 'ControlPlaneInitialized' });
+      const args = [
+        ...flowArgs('mgmt', s.kubeconfigOut, '--bootstrap-kubeconfig', existing.kubeconfigPath),
+        '--wait-timeout',
+        '6s',
+      ];
+      const timedOut = await runClusterctl(args, { env: s.env, timeoutMs: 240_000 });
+      expect(timedOut.exitCode, timedOut.stderr).toBe(8);
+      expect(timedOut.stderr).toContain(
+        'timed out after 6.0s waiting for the workload cluster to be provisioned: Cluster default/mgmt: condition ControlPlaneInitialized is not True',
+      );
+      expect(timedOut.stderr).toContain('reason WaitingForControlPlaneInitialization');
+      expect(timedOut.stderr).toContain('Left behind:');
+      expect(timedOut.stderr).toContain('Re-run the same command to continue from "wait-provisioned"');
+      expect(timedOut.stderr).not.toContain('kind cluster');
+      expect(timedOut.stderr).toContain('[1/7] Installing the providers on the bootstrap cluster');
 
-    sim.setWithhold(undefined);
-    const resumed = await runClusterctl(args, { env: s.env, timeoutMs: 240_000 });
-    stop();
-    expect(resumed.exitCode, `${resumed.stderr}\n${[...sim.errors.values()].join('\n')}`).toBe(0);
-    expect(resumed.stderr).toContain(
-      '✓ [1/7] Installing the providers on the bootstrap cluster (done in an earlier run)',
-    );
-    expect(resumed.stdout).toContain('was left as it was, without the moved objects');
-    await expectSelfManaged(s.kubeconfigOut, 'mgmt', sim);
-    // The existing cluster is still there, without the workload cluster's objects but with its providers.
-    const source = clientFor(existing.kubeconfig);
-    expect(await source.list(capi, 'Cluster', { namespace: 'default' })).toEqual([]);
-    expect(await source.list(capi, 'Machine', { namespace: 'default' })).toEqual([]);
-    expect((await listInstalledProviders(source)).length).toBe(4);
-  });
+      sim.setWithhold(undefined);
+      const resumed = await runClusterctl(args, { env: s.env, timeoutMs: 240_000 });
+      stop();
+      expect(resumed.exitCode, `${resumed.stderr}\n${[...sim.errors.values()].join('\n')}`).toBe(0);
+      expect(resumed.stderr).toContain(
+        '✓ [1/7] Installing the providers on the bootstrap cluster (done in an earlier run)',
+      );
+      expect(resumed.stdout).toContain('was left as it was, without the moved objects');
+      await expectSelfManaged(s.kubeconfigOut, 'mgmt', sim);
+      // The existing cluster is still there, without the workload cluster's objects but with its providers.
+      const source = clientFor(existing.kubeconfig);
+      expect(await source.list(capi, 'Cluster', { namespace: 'default' })).toEqual([]);
+      expect(await source.list(capi, 'Machine', { namespace: 'default' })).toEqual([]);
+      expect((await listInstalledProviders(source)).length).toBe(4);
+    },
+  );
 });

@@ -1,5 +1,7 @@
 /** `clusterctl get kubeconfig` end to end: the built CLI against a real API server. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +157,91 @@ describe('clusterctl get kubeconfig', () => {
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toContain('context "nope" does not exist');
     expect(wrong.stderr).toContain('get-kubeconfig');
+  });
+
+  it('merges the kubeconfig into a file as a new context (--merge, --context-name), never printing it', async () => {
+    // A workload kubeconfig that really works: this API server's own admin kubeconfig.
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'cluster.x-k8s.io/secret',
+      metadata: { name: 'live-kubeconfig', namespace: 'fleet' },
+      data: { value: Buffer.from(server.kubeconfig).toString('base64') },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'merge-'));
+    const file = join(dir, 'nested', 'config');
+    const first = await runClusterctl([
+      'get',
+      'kubeconfig',
+      'live',
+      '-n',
+      'fleet',
+      '--kubeconfig',
+      server.kubeconfigPath,
+      '--merge',
+      file,
+      '--context-name',
+      'live-admin',
+    ]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toBe('');
+    expect(first.stderr).toContain(`Added context "live-admin" in ${file}`);
+    expect(first.stderr + first.stdout).not.toMatch(/client-key-data|BEGIN/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const ns = execFileSync(
+      'kubectl',
+      ['--kubeconfig', file, '--context', 'live-admin', 'get', 'ns', 'default', '-o', 'name'],
+      { encoding: 'utf8' },
+    );
+    expect(ns.trim()).toBe('namespace/default');
+
+    // An existing file keeps its contexts and current context; a re-merge updates in place.
+    const existing = join(dir, 'existing');
+    writeFileSync(
+      existing,
+      'apiVersion: v1\nkind: Config\ncurrent-context: mine\nclusters:\n- name: mine\n  cluster: {server: "https://10.0.0.1"}\nusers:\n- name: mine\n  user: {token: x}\ncontexts:\n- name: mine\n  context: {cluster: mine, user: mine}\n',
+    );
+    const env = { KUBECONFIG: `${join(dir, 'absent')}:${existing}` };
+    const viaEnv = await runClusterctl(
+      ['get', 'kubeconfig', 'live', '-n', 'fleet', '--kubeconfig', server.kubeconfigPath, '--merge'],
+      { env },
+    );
+    expect(viaEnv.exitCode, viaEnv.stderr).toBe(0);
+    const again = await runClusterctl(
+      ['get', 'kubeconfig', 'live', '-n', 'fleet', '--kubeconfig', server.kubeconfigPath, '--merge'],
+      { env },
+    );
+    expect(again.stderr).toContain('Updated context "get-kubeconfig"');
+    const doc = parse(readFileSync(existing, 'utf8')) as {
+      'current-context': string;
+      contexts: { name: string }[];
+      users: { name: string }[];
+    };
+    expect(doc['current-context']).toBe('mine');
+    expect(doc.contexts.map((c) => c.name)).toEqual(['mine', 'get-kubeconfig']);
+    expect(doc.users.map((u) => u.name)).toEqual(['mine', 'get-kubeconfig']);
+
+    // A Secret that is not a kubeconfig: a clear error that does not quote it.
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'junk-kubeconfig', namespace: 'fleet' },
+      data: { value: Buffer.from('token: s3cr3t-junk\n- [').toString('base64') },
+    });
+    const junk = await runClusterctl([
+      'get',
+      'kubeconfig',
+      'junk',
+      '-n',
+      'fleet',
+      '--kubeconfig',
+      server.kubeconfigPath,
+      '--merge',
+      join(dir, 'j'),
+    ]);
+    expect(junk.exitCode).toBe(2);
+    expect(junk.stderr).toContain('the kubeconfig in Secret fleet/junk-kubeconfig is not valid YAML');
+    expect(junk.stderr).not.toContain('s3cr3t');
   });
 
   it('asks for the cluster name', async () => {

@@ -17,6 +17,10 @@ export interface RunOptions {
   input?: string;
   cwd?: string;
   timeoutMs?: number;
+  /** Sends SIGKILL after this many milliseconds (crash tests). */
+  killAfterMs?: number;
+  /** The signal sent after killAfterMs (default SIGKILL). */
+  killSignal?: NodeJS.Signals;
 }
 
 export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
@@ -52,9 +56,14 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const killer =
+      options.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill(options.killSignal ?? 'SIGKILL'), options.killAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (killer) clearTimeout(killer);
       resolve({ stdout, stderr, exitCode: code ?? -1 });
     });
     child.stdin.end(options.input ?? '');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { stringify } from 'yaml';
 import { createMoveJournalStore, moveStateDir } from '../../adapters/state/move-journal.js';
-import { openObjectDirectory } from '../../adapters/state/object-directory.js';
+import { loadAgeKeys, openObjectDirectory } from '../../adapters/state/object-directory.js';
 import { ClusterctlError } from '../../errors.js';
 import { move, type MovePlan, type MoveResult } from '../../core/move.js';
 import type { CliContext } from '../context.js';
@@ -21,6 +21,8 @@ interface MoveFlags {
   concurrency?: string;
   rollback: boolean;
   output: string;
+  encryptWith?: string;
+  decryptWith?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [
@@ -114,19 +116,32 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
   try {
     const target =
       opts.toKubeconfig || opts.fromDirectory
-        ? await managementClient(ctx, {
-            kubeconfig: opts.toKubeconfig ?? '',
-            kubeconfigContext: opts.toKubeconfigContext ?? '',
-          })
+        ? await managementClient(
+            ctx,
+            { kubeconfig: opts.toKubeconfig, kubeconfigContext: opts.toKubeconfigContext },
+            true,
+          )
         : undefined;
     const source = opts.fromDirectory ? undefined : await managementClient(ctx);
-    const toDirectory = opts.toDirectory ? await openObjectDirectory(opts.toDirectory, '--to-directory') : undefined;
-    const fromDirectory = opts.fromDirectory
-      ? await openObjectDirectory(opts.fromDirectory, '--from-directory')
+    if (opts.encryptWith && !opts.toDirectory)
+      throw new ClusterctlError('INVALID_ARGUMENT', '--encrypt-with goes with --to-directory');
+    if (opts.decryptWith && !opts.fromDirectory)
+      throw new ClusterctlError('INVALID_ARGUMENT', '--decrypt-with goes with --from-directory');
+    const encrypt = opts.encryptWith ? await loadAgeKeys(opts.encryptWith, '--encrypt-with') : {};
+    const decrypt = opts.decryptWith ? await loadAgeKeys(opts.decryptWith, '--decrypt-with') : {};
+    const toDirectory = opts.toDirectory
+      ? await openObjectDirectory(opts.toDirectory, '--to-directory', encrypt)
       : undefined;
-    if (toDirectory)
+    const fromDirectory = opts.fromDirectory
+      ? await openObjectDirectory(opts.fromDirectory, '--from-directory', decrypt)
+      : undefined;
+    if (toDirectory && !opts.encryptWith)
       ctx.reporter.warn(
-        `the backup in ${toDirectory.path} contains the clusters' Secrets (kubeconfigs, CA keys) in plain text; files are written 0600: keep the folder private`,
+        `the backup in ${toDirectory.path} contains the clusters' Secrets (kubeconfigs, CA keys) in plain text; files are written 0600: keep the folder private, or encrypt it with --encrypt-with <age key file|age1... recipient>`,
+      );
+    if (toDirectory && opts.encryptWith)
+      ctx.reporter.info(
+        `Encrypting every file to ${encrypt.recipients?.length ?? 0} age recipient(s); restore with --from-directory ${toDirectory.path} --decrypt-with <key file>`,
       );
     const result = await move(
       {
@@ -186,6 +201,14 @@ export function registerMove(program: Command, runner: CommandRunner): void {
       new Option('--hide-api-warnings <mode>', 'Set of API server warnings to hide: default, all or none.').default(
         'default',
       ),
+    )
+    .option(
+      '--encrypt-with <key>',
+      'With --to-directory: encrypt every file with age to this recipient (age1...) or key/recipients file.',
+    )
+    .option(
+      '--decrypt-with <file>',
+      'With --from-directory: the age key file (AGE-SECRET-KEY-1...) to decrypt an encrypted backup.',
     )
     .option('--cluster <name>', 'Move only this Cluster with what it needs (repeatable, or comma-separated).', collect)
     .option('--concurrency <n>', 'Objects written at once inside each group (default 16).')

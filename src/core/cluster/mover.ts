@@ -264,6 +264,8 @@ export async function checkTargetProviders(source: KubeClient, target: KubeClien
       );
     }
   }
+  // A missing provider is the more fundamental problem: report it (and its exit code) first.
+  errors.sort((x, y) => Number(y.code === 'NOT_FOUND') - Number(x.code === 'NOT_FOUND'));
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new AggregateClusterctlError('the target cluster is not ready for this move', errors);
 }

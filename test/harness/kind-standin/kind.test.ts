@@ -22,7 +22,7 @@ interface KubeconfigDoc {
   'current-context': string;
 }
 
-describe('kind stand-in', () => {
+describe('kind stand-in', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   const kind = (args: string[], extra: { env?: Record<string, string>; input?: string } = {}) =>

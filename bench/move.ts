@@ -1,0 +1,175 @@
+/**
+ * Move benchmark: N workload clusters (22 objects each) between two real API servers, ours next to
+ * the Go clusterctl on identical data, and a bare parallel create+delete loop (the ceiling: what
+ * the API servers allow with the same concurrency and no move logic). Objects/s, wall time and peak
+ * RSS. `BENCH_MOVE_SIZES=10,100,500` picks the sizes; `BENCH_MOVE_GO_MAX` (default 100) caps the
+ * sizes the Go tool runs at (it is sequential: 500 clusters take it many minutes).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mapWithConcurrency } from '../src/core/pool.js';
+import type { KubeObject } from '../src/types.js';
+import { startApiServer, type ApiServer, type Etcd } from '../test/harness/apiserver.js';
+import { clientFor } from '../test/harness/index.js';
+import { createClusters, installCapi, markProvisioned, snapshotNamespace } from '../test/fixtures/capi-objects.js';
+
+export interface MoveBenchRow {
+  clusters: number;
+  objects: number;
+  tool: string;
+  wallMs: number;
+  objectsPerSecond: number;
+  peakRssMb: number | undefined;
+}
+
+function timed(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): { ms: number; rssMb: number | undefined } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  const lines = result.stderr.trim().split('\n');
+  const kb = Number(lines[lines.length - 1]);
+  return { ms, rssMb: Number.isFinite(kb) ? kb / 1024 : undefined };
+}
+
+/** The ceiling: create every object on the target, then delete every object on the source, 16 at a time. */
+async function ceiling(from: ApiServer, to: ApiServer, namespace: string): Promise<{ ms: number; objects: number }> {
+  const source = clientFor(from.kubeconfig);
+  const target = clientFor(to.kubeconfig);
+  const objects = [...(await snapshotNamespace(source, namespace)).values()];
+  await target.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${namespace}-ceiling` } });
+  const started = Date.now();
+  await mapWithConcurrency(objects, 16, async (o) => {
+    const copy: KubeObject = structuredClone(o);
+    copy.metadata = { name: o.metadata.name, namespace: `${namespace}-ceiling`, labels: o.metadata.labels };
+    await target.create(copy);
+  });
+  await mapWithConcurrency(objects, 16, async (o) => {
+    await source.patch(
+      { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name!, namespace },
+      { metadata: { finalizers: null } },
+      'merge',
+    );
+    await source.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name!, namespace });
+  });
+  return { ms: Date.now() - started, objects: objects.length };
+}
+
+export async function moveBench(options: {
+  ours: string;
+  go: string | undefined;
+  etcd: Etcd;
+  env: Record<string, string>;
+  log: (line: string) => void;
+}): Promise<MoveBenchRow[]> {
+  const sizes = (process.env.BENCH_MOVE_SIZES ?? '10,100,500')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const goMax = Number(process.env.BENCH_MOVE_GO_MAX ?? 100);
+  const rows: MoveBenchRow[] = [];
+  const state = mkdtempSync(join(tmpdir(), 'bench-move-state-'));
+  for (const n of sizes) {
+    const [a, b] = await Promise.all([
+      startApiServer({ etcd: options.etcd, controllerManager: false }),
+      startApiServer({ etcd: options.etcd, controllerManager: false }),
+    ]);
+    try {
+      const ca = clientFor(a.kubeconfig);
+      const cb = clientFor(b.kubeconfig);
+      await Promise.all([installCapi(ca), installCapi(cb)]);
+      const ns = `bench-${n}`;
+      options.log(`move bench: creating ${n} clusters on the source...`);
+      const objects = await createClusters(ca, ns, n, { concurrency: 16 });
+      const args = (from: ApiServer, to: ApiServer) => [
+        'move',
+        '-n',
+        ns,
+        '--kubeconfig',
+        from.kubeconfigPath,
+        '--to-kubeconfig',
+        to.kubeconfigPath,
+      ];
+      const mine = timed(process.execPath, [options.ours, ...args(a, b)], {
+        ...options.env,
+        CLUSTERCTL_TS_STATE_DIR: state,
+      });
+      rows.push({
+        clusters: n,
+        objects,
+        tool: 'clusterctl-ts',
+        wallMs: mine.ms,
+        objectsPerSecond: (objects / mine.ms) * 1000,
+        peakRssMb: mine.rssMb,
+      });
+      options.log(`move bench: ours moved ${objects} objects in ${(mine.ms / 1000).toFixed(1)}s`);
+      // Status is not moved: play the controllers on the target before moving back.
+      await markProvisioned(cb, ns);
+      if (options.go && n <= goMax) {
+        const theirs = timed(options.go, args(b, a), options.env);
+        rows.push({
+          clusters: n,
+          objects,
+          tool: 'Go clusterctl',
+          wallMs: theirs.ms,
+          objectsPerSecond: (objects / theirs.ms) * 1000,
+          peakRssMb: theirs.rssMb,
+        });
+        options.log(`move bench: Go moved ${objects} objects in ${(theirs.ms / 1000).toFixed(1)}s`);
+        const top = await ceiling(a, b, ns);
+        rows.push({
+          clusters: n,
+          objects: top.objects,
+          tool: 'ceiling (bare create+delete, 16 in flight)',
+          wallMs: top.ms,
+          objectsPerSecond: (top.objects / top.ms) * 1000,
+          peakRssMb: undefined,
+        });
+      } else {
+        const top = await ceiling(b, a, ns);
+        rows.push({
+          clusters: n,
+          objects: top.objects,
+          tool: 'ceiling (bare create+delete, 16 in flight)',
+          wallMs: top.ms,
+          objectsPerSecond: (top.objects / top.ms) * 1000,
+          peakRssMb: undefined,
+        });
+      }
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }
+  return rows;
+}
+
+export function formatMoveRows(rows: MoveBenchRow[]): string[] {
+  const header = ['clusters', 'objects', 'tool', 'wall (s)', 'objects/s', 'peak RSS (MB)', 'vs Go'];
+  const goRate = (n: number) => rows.find((r) => r.clusters === n && r.tool === 'Go clusterctl')?.objectsPerSecond;
+  const lines = rows.map((r) => {
+    const g = goRate(r.clusters);
+    return [
+      String(r.clusters),
+      String(r.objects),
+      r.tool,
+      (r.wallMs / 1000).toFixed(2),
+      r.objectsPerSecond.toFixed(0),
+      r.peakRssMb === undefined ? '' : r.peakRssMb.toFixed(0),
+      g && r.tool !== 'Go clusterctl' ? `${(r.objectsPerSecond / g).toFixed(1)}x` : '',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)];
+}
