@@ -380,7 +380,6 @@ function fingerprintOf(options: BootstrapOptions): Record<string, unknown> {
     workerMachineCount: options.workerMachineCount,
     bootstrapKubeconfig: options.bootstrapKubeconfig,
     bootstrapKubeconfigContext: options.bootstrapKubeconfigContext,
-    kubeconfigOut: options.kubeconfigOut,
   };
 }
 
@@ -507,6 +506,10 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
     await deps.state.save(st);
   };
   if (resumed) {
+    if (st.kubeconfigOut !== options.kubeconfigOut)
+      reporter.warn(
+        `the kubeconfig goes to ${st.kubeconfigOut}, as in the run being resumed (not ${options.kubeconfigOut})`,
+      );
     const done = plan.filter((s) => st.steps[s]);
     reporter.info(
       `Resuming the creation of management cluster ${name} (state ${statePath}): ${done.length} of ${plan.length} steps were done${st.current ? `; "${st.current.step}" was interrupted and runs again` : ''}.`,
