@@ -658,7 +658,7 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
           throw new ClusterctlError(
             'TIMEOUT',
             `timed out after ${formatDuration(timeoutMs)} waiting for the workload cluster to be provisioned: ${gap.message}`,
-            { hint: `${gap.hint} Re-run the same command to keep waiting (--wait-timeout sets the limit).` },
+            { hint: `${gap.hint} To wait longer, re-run with a larger --wait-timeout.` },
           );
         }
         await sleep(Math.min(options.pollIntervalMs ?? 2000, Math.max(0, deadline - now())), signal);

@@ -3,6 +3,7 @@
  * kind stand-in on PATH and the simulated provider playing the controllers (no containers):
  *
  *   node --import tsx test/harness/bootstrap-demo.ts [extra clusterctl flags]
+ *   DEMO_WITHHOLD=ControlPlaneInitialized ... (the simulator never sets that condition)
  *
  * The CLI inherits this terminal, so on a TTY it shows spinners. Everything is started in a
  * temporary folder and stopped at the end.
@@ -14,14 +15,18 @@ import { join } from 'node:path';
 import { writeProviderRepository } from '../fixtures/provider-repo.js';
 import { startApiServer, startEtcd } from './apiserver.js';
 import { clusterctlBin } from './cli.js';
-import { startSimulatedProvider } from './simulated-provider.js';
+import { startSimulatedProvider, type WithheldStep } from './simulated-provider.js';
 import { bootstrapKubeconfigPath, flowArgs, standinBin, standinEnv, watchKubeconfigFile } from './standins.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bootstrap-demo-'));
 const bin = standinBin(join(dir, 'bin'), ['kind', 'docker']);
 const repo = writeProviderRepository(join(dir, 'repo'), [{ version: 'v1.14.0' }], '', { webhooks: false });
 const etcd = await startEtcd();
-const sim = startSimulatedProvider({ startServer: (o) => startApiServer({ ...o, etcd }) });
+const sim = startSimulatedProvider({
+  startServer: (o) => startApiServer({ ...o, etcd }),
+  // e.g. DEMO_WITHHOLD=ControlPlaneInitialized to see the wait step time out.
+  withhold: (process.env.DEMO_WITHHOLD || undefined) as WithheldStep | undefined,
+});
 const env = { ...process.env, ...standinEnv(dir, `${bin}:${process.env.PATH ?? ''}`, etcd.url) };
 const kubeconfig = bootstrapKubeconfigPath(dir, 'demo');
 const stopWatching = watchKubeconfigFile(sim, kubeconfig);
