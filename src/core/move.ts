@@ -448,6 +448,7 @@ async function moveToCluster(
     await step(p);
   };
 
+  const resuming = state !== undefined;
   if (!state) {
     const moving = groups.flat();
     if (moving.length === 0) {
@@ -492,7 +493,7 @@ async function moveToCluster(
     reporter.warn(`${lb.kind} ${lb.namespace}/${lb.name} stays on the source: ${lb.reason}`);
 
   const result = emptyResult(plan, started, now);
-  result.resumed = state.phase !== 'planned' || state.newUids.size > 0;
+  result.resumed = resuming;
   result.journal = journalPath;
   const planned = new Map(state.header.objects.map((o) => [o.uid, o]));
 

@@ -561,6 +561,34 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
     expect((await cb.get(id))?.metadata.labels?.edited).toBe('on-target');
   });
 
+  it('waits while an object carries the block-move annotation, and names it when the wait runs out', async () => {
+    const ns = uniqueName('block');
+    await createClusters(ca, ns, 1, { workers: 1 });
+    const dc = {
+      apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+      kind: 'DockerCluster',
+      name: 'c0',
+      namespace: ns,
+    };
+    await ca.patch(dc, { metadata: { annotations: { 'clusterctl.cluster.x-k8s.io/block-move': '' } } }, 'merge');
+    const journal = createMoveJournalStore(join(stateDir, `block-${ns}`));
+    await expect(
+      move({ source: ca, target: cb, journal }, { namespace: ns, blockMoveTimeoutMs: 1500 }),
+    ).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      exitCode: 8,
+      message: expect.stringContaining(`DockerCluster ${ns}/c0`) as unknown as string,
+    });
+    // The provider finishes its work and drops the annotation: the same move goes on from there.
+    const moving = move({ source: ca, target: cb, journal }, { namespace: ns, blockMoveTimeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    await ca.patch(dc, { metadata: { annotations: { 'clusterctl.cluster.x-k8s.io/block-move': null } } }, 'merge');
+    const result = await moving;
+    expect(result.resumed).toBe(true);
+    expect((await snapshotNamespace(cb, ns)).size).toBe(18);
+    expect((await snapshotNamespace(ca, ns)).size).toBe(0);
+  });
+
   it('moves a ClusterClass of another namespace as a copy and keeps the original', async () => {
     const ns = uniqueName('cc-user');
     const shared = uniqueName('cc-shared');
