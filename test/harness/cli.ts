@@ -17,6 +17,8 @@ export interface RunOptions {
   input?: string;
   cwd?: string;
   timeoutMs?: number;
+  /** Called with each chunk of stderr as it arrives (to react to progress while the command runs). */
+  onStderr?: (chunk: string, all: string) => void;
 }
 
 export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
@@ -50,7 +52,10 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+      options.onStderr?.(c, stderr);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {

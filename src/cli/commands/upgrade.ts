@@ -92,6 +92,15 @@ export function providerRequests(
   return out;
 }
 
+function wholeSeconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ClusterctlError('INVALID_ARGUMENT', `invalid ${flag} "${value}": give whole seconds`, {
+      hint: `Example: ${flag} 120`,
+    });
+  return n;
+}
+
 export function registerUpgrade(program: Command, run: CommandRunner): void {
   const upgrade = program
     .command('upgrade')
@@ -143,29 +152,36 @@ export function registerUpgrade(program: Command, run: CommandRunner): void {
       'Wait timeout per provider upgrade in seconds. This value is ignored if --wait-providers is false',
       '300',
     )
+    .option(
+      '--scale-down-timeout <seconds>',
+      'How long to wait for the old provider controllers to stop before upgrading them (beyond the Go tool, which waits 60s).',
+      '60',
+    )
     .option('--validate [bool]', 'Accepted for compatibility.', parseBool, true)
     .action(
-      run<ProviderFlags & { contract?: string; waitProviders?: boolean; waitProviderTimeout: string }>(
-        async (ctx, opts) => {
-          const timeout = Number(opts.waitProviderTimeout);
-          if (!Number.isInteger(timeout) || timeout < 0)
-            throw new ClusterctlError(
-              'INVALID_ARGUMENT',
-              `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds`,
-            );
-          const requests = providerRequests(opts, true).map((r) => ({
-            name: r.name,
-            type: r.type,
-            version: r.version!,
-          }));
-          const upgraded = await applyUpgrade(await upgradeDeps(ctx), {
-            contract: opts.contract,
-            providers: requests,
-            waitProviders: Boolean(opts.waitProviders),
-            waitProviderTimeoutMs: timeout * 1000,
-          });
-          if (upgraded.length > 0) ctx.reporter.info(`Upgraded ${upgraded.length} provider(s).`);
-        },
-      ),
+      run<
+        ProviderFlags & {
+          contract?: string;
+          waitProviders?: boolean;
+          waitProviderTimeout: string;
+          scaleDownTimeout: string;
+        }
+      >(async (ctx, opts) => {
+        const timeout = wholeSeconds(opts.waitProviderTimeout, '--wait-provider-timeout');
+        const scaleDownTimeout = wholeSeconds(opts.scaleDownTimeout, '--scale-down-timeout');
+        const requests = providerRequests(opts, true).map((r) => ({
+          name: r.name,
+          type: r.type,
+          version: r.version!,
+        }));
+        const upgraded = await applyUpgrade(await upgradeDeps(ctx), {
+          contract: opts.contract,
+          providers: requests,
+          waitProviders: Boolean(opts.waitProviders),
+          waitProviderTimeoutMs: timeout * 1000,
+          scaleDownTimeoutMs: scaleDownTimeout * 1000,
+        });
+        if (upgraded.length > 0) ctx.reporter.info(`Upgraded ${upgraded.length} provider(s).`);
+      }),
     );
 }
