@@ -221,7 +221,9 @@ export async function waitForDeployments(
       throw new ClusterctlError(
         'TIMEOUT',
         `timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for the Deployment(s) ${pending.map((r) => `${r.namespace}/${r.name}`).join(', ')} to become Available`,
-        { hint: 'Check the controller pods (kubectl get pods -n <namespace>), or raise --wait-provider-timeout.' },
+        {
+          hint: `Check the controller pods (kubectl get pods -n ${[...new Set(pending.map((r) => r.namespace))].join(',')}), or raise --wait-provider-timeout.`,
+        },
       );
     }
     await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
