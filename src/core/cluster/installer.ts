@@ -153,6 +153,8 @@ export async function findImmutableConflicts(
     options.concurrency ?? 8,
     async (obj) => {
       try {
+        // Only an existing object can conflict; a GET is far cheaper than a dry-run apply.
+        if (!(await client.get(refOf(obj)))) return;
         await client.apply(obj, { force: true, dryRun: true, fieldManager: options.fieldManager ?? 'clusterctl' });
       } catch (error) {
         if (error instanceof ClusterctlError && error.code === 'IMMUTABLE_FIELD')
