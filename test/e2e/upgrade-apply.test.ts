@@ -8,7 +8,7 @@
  * No controllers run here: a small stand-in below plays the Deployment controller by writing
  * `status` through the status subresource, as kube-controller-manager would.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -299,5 +299,29 @@ describe('init and upgrade apply on a cluster with history', () => {
       namespace: 'apps',
     });
     expect(issuer?.spec).toEqual({ selfSigned: {} });
+  });
+
+  it('reports a provider that does not become Available within --wait-provider-timeout, naming its Deployment', async () => {
+    const from = join(repo.base, 'infrastructure-docker', 'v1.13.1');
+    const to = join(repo.base, 'infrastructure-docker', 'v1.13.2');
+    cpSync(from, to, { recursive: true });
+    controller.unavailable.add('capd-system/capd-controller-manager');
+    const result = await cli([
+      'upgrade',
+      'apply',
+      '-i',
+      'docker:v1.13.2',
+      '--wait-providers',
+      '--wait-provider-timeout',
+      '1',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(8);
+    expect(result.stderr).toContain('capd-system/capd-controller-manager to become Available');
+    expect(result.stderr).toContain('--wait-provider-timeout');
+    // The upgrade itself is done and recorded; only the wait failed.
+    expect((await listInstalledProviders(client)).find((p) => p.name === 'infrastructure-docker')?.version).toBe(
+      'v1.13.2',
+    );
+    controller.unavailable.clear();
   });
 });
