@@ -23,7 +23,12 @@ import {
   type InstalledProvider,
 } from './cluster/inventory.js';
 import { checkManagementCluster } from './cluster/management-cluster.js';
-import { installedCertManagerVersion, upgradeCertManager, type CertManagerSettings } from './cluster/cert-manager.js';
+import {
+  countCertManagerObjects,
+  installedCertManagerVersion,
+  upgradeCertManager,
+  type CertManagerSettings,
+} from './cluster/cert-manager.js';
 import { listLabelledObjects } from './cluster/labelled-objects.js';
 import { defaultScaleDownTimeoutMs, scaleDownDeployments } from './cluster/scale-down.js';
 import { tabwrite } from './format.js';
@@ -162,17 +167,29 @@ export interface CertManagerUpgradePlan {
   to: string;
 }
 
+/**
+ * Decides the cert-manager upgrade as the Go tool does: an older installed version, or the same
+ * version with other build metadata, upgrades; at the same version, a different number of
+ * installed objects than the release has (say one was deleted by hand) re-installs it. The
+ * manifest is fetched only for that last comparison.
+ */
 export async function planCertManagerUpgrade(
   client: KubeClient,
   targetVersion: string,
+  fetchManifest?: () => Promise<KubeObject[]>,
 ): Promise<CertManagerUpgradePlan> {
   const installed = await installedCertManagerVersion(client);
   if (!installed) return { shouldUpgrade: false, from: '', to: targetVersion };
   const a = semver.parse(installed);
   const b = semver.parse(targetVersion);
-  const shouldUpgrade = Boolean(
+  let shouldUpgrade = Boolean(
     a && b && (semver.lt(a, b) || (semver.eq(a, b) && a.build.join('.') !== b.build.join('.'))),
   );
+  if (!shouldUpgrade && fetchManifest && a && b && semver.eq(a, b)) {
+    const generated = new Set(['Endpoints', 'EndpointSlice']);
+    const objects = await countCertManagerObjects(client, generated);
+    shouldUpgrade = objects !== (await fetchManifest()).filter((o) => !generated.has(o.kind)).length;
+  }
   return { shouldUpgrade, from: installed, to: targetVersion };
 }
 
@@ -305,7 +322,8 @@ export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptio
     }
   }
   if (deps.certManager) {
-    const plan = await planCertManagerUpgrade(client, deps.certManager.settings.version);
+    const { settings, fetchManifest } = deps.certManager;
+    const plan = await planCertManagerUpgrade(client, settings.version, () => fetchManifest(settings));
     if (plan.shouldUpgrade) {
       const task = reporter.task(`Upgrading cert-manager from ${plan.from} to ${plan.to}`);
       try {

@@ -18,6 +18,7 @@ import type { KubeClient } from '../../src/core/ports.js';
 import type { KubeObject } from '../../src/types.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl, type RunOptions } from '../harness/cli.js';
+import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
 import {
   fixtureProviders,
@@ -323,5 +324,22 @@ describe('init and upgrade apply on a cluster with history', () => {
       'v1.13.2',
     );
     controller.unavailable.clear();
+  });
+
+  it('re-installs cert-manager at the same version when one of its objects was deleted, as the Go tool plans it', async () => {
+    const go = goClusterctlPath();
+    expect(go, 'the Go clusterctl reference binary is required (scripts/setup-go-clusterctl.sh)').toBeDefined();
+    const config = configFor('v1.23.0');
+    const plan = ['upgrade', 'plan', '--config', config, '--kubeconfig', server.kubeconfigPath];
+    expect((await runClusterctl(plan, { env })).stdout.split('\n')[0]).toBe('Cert-Manager is already up to date');
+    await client.delete(deploymentRef('cert-manager', 'cert-manager'));
+    const mine = await runClusterctl(plan, { env });
+    const reference = await runGoClusterctl(go!, plan, { env });
+    expect(mine.stdout.split('\n')[0]).toBe('Cert-Manager will be upgraded from "v1.23.0" to "v1.23.0"');
+    expect(mine.stdout).toBe(reference.stdout);
+    const applied = await cli(['upgrade', 'apply', '--contract', 'v1beta2'], { config });
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    expect(await client.get(deploymentRef('cert-manager', 'cert-manager'))).toBeDefined();
+    expect((await runClusterctl(plan, { env })).stdout.split('\n')[0]).toBe('Cert-Manager is already up to date');
   });
 });

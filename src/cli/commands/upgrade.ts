@@ -11,7 +11,6 @@ import {
   planUpgrade,
   type UpgradeDeps,
 } from '../../core/upgrade.js';
-import { loadConfig } from '../config.js';
 import type { ProviderType } from '../../types.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
@@ -119,7 +118,10 @@ export function registerUpgrade(program: Command, run: CommandRunner): void {
             `invalid output format "${opts.output}": use text, yaml or json`,
           );
         const deps = await upgradeDeps(ctx);
-        const certManager = await planCertManagerUpgrade(deps.client, (await loadConfig(ctx)).certManager().version);
+        const settings = deps.certManager!.settings;
+        const certManager = await planCertManagerUpgrade(deps.client, settings.version, () =>
+          deps.certManager!.fetchManifest(settings),
+        );
         const result = await planUpgrade(deps);
         if (opts.output === 'text') {
           ctx.out(formatUpgradePlan(result, certManager));

@@ -203,6 +203,15 @@ const keptOnUpgrade = new Set([
   'ValidatingWebhookConfiguration',
 ]);
 
+/** How many objects of the installed cert-manager exist (kinds in `skip` not counted). */
+export async function countCertManagerObjects(client: KubeClient, skip: ReadonlySet<string>): Promise<number> {
+  return (
+    await listLabelledObjects(client, `${Labels.clusterctlCore}=cert-manager`, certManagerNamespaces, {
+      skipKinds: skip,
+    })
+  ).length;
+}
+
 export interface CertManagerUpgradeResult {
   deleted: number;
   applied: number;
