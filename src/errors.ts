@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** An object exists with a field the API server does not allow to change (e.g. a Deployment selector). */
+  | 'IMMUTABLE_FIELD'
   | 'REJECTED'
   | 'TIMEOUT'
   | 'INTERRUPTED'
@@ -60,6 +62,7 @@ const defaultExitCodes: Record<ErrorCode, ExitCodeValue> = {
   FORBIDDEN: ExitCode.Unauthorized,
   NOT_FOUND: ExitCode.NotFound,
   CONFLICT: ExitCode.Conflict,
+  IMMUTABLE_FIELD: ExitCode.Conflict,
   REJECTED: ExitCode.Failure,
   TIMEOUT: ExitCode.Timeout,
   INTERRUPTED: ExitCode.Interrupted,

@@ -4,9 +4,9 @@
  * them in the inventory, and optionally wait for their controllers.
  */
 import { AggregateClusterctlError, ClusterctlError } from '../errors.js';
-import { manifestLabel, providerTypeOrder, type KubeObject, type ProviderType } from '../types.js';
+import { manifestLabel, providerTypeOrder, type KubeObject, type ObjectRef, type ProviderType } from '../types.js';
 import { ensureCertManager, type CertManagerOutcome, type CertManagerSettings } from './cluster/cert-manager.js';
-import { applyComponents, waitForDeployments } from './cluster/installer.js';
+import { applyComponents, findImmutableConflicts, kubectlDelete, waitForDeployments } from './cluster/installer.js';
 import {
   ensureInventoryCrd,
   listInstalledProviders,
@@ -252,6 +252,20 @@ export async function init(deps: InitDeps, options: InitOptions, signal?: AbortS
     );
   if (toInstall.length === 0) {
     return { plan, installed: [], skipped, certManager: 'not-needed' };
+  }
+
+  // An object left with an immutable field set differently (an interrupted install of another
+  // version, another tool) would stop the install halfway: find it before anything is written.
+  const conflicts: { ref: ObjectRef; error: ClusterctlError }[] = [];
+  for (const c of toInstall) conflicts.push(...(await findImmutableConflicts(client, c.objects)));
+  if (conflicts.length > 0) {
+    throw new AggregateClusterctlError(
+      'the providers cannot be installed over objects that already exist',
+      conflicts.map((c) => c.error),
+      {
+        hint: `Nothing was changed on the cluster. These objects exist with a definition that cannot be updated in place (left by an earlier install of another version, or created by another tool): delete them (${conflicts.map((c) => kubectlDelete(c.ref)).join('; ')}) and re-run the same init; to change the version of an installed provider, use "clusterctl upgrade apply".`,
+      },
+    );
   }
 
   const certManager = await ensureCertManager(

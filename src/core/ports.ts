@@ -62,6 +62,8 @@ export interface ApiResource {
   name: string;
   namespaced: boolean;
   verbs: string[];
+  /** Opaque hash of the version objects are stored in (changes when a CRD's storage version does). */
+  storageVersionHash?: string | undefined;
 }
 
 export interface ServerVersion {
@@ -84,8 +86,8 @@ export interface KubeClient {
   readonly currentNamespace: string;
 
   serverVersion(): Promise<ServerVersion>;
-  /** All resources the server serves for one group/version (cached per client). */
-  resources(apiVersion: string): Promise<ApiResource[]>;
+  /** All resources the server serves for one group/version (cached per client; `refresh` reads again). */
+  resources(apiVersion: string, options?: { refresh?: boolean }): Promise<ApiResource[]>;
   /** Every resource of every served group, at each group's preferred version. */
   serverResources(): Promise<ApiResource[]>;
   /** Resolves a kind to its resource; NOT_FOUND when the server does not serve it. */

@@ -6,7 +6,15 @@
  */
 import semver from 'semver';
 import { AggregateClusterctlError, ClusterctlError } from '../errors.js';
-import { Labels, manifestLabel, providerTypeOrder, type KubeObject, type ProviderType } from '../types.js';
+import {
+  describeRef,
+  Labels,
+  manifestLabel,
+  providerTypeOrder,
+  refOf,
+  type KubeObject,
+  type ProviderType,
+} from '../types.js';
 import { applyComponents, waitForDeployments } from './cluster/installer.js';
 import {
   ensureInventoryCrd,
@@ -16,10 +24,13 @@ import {
 } from './cluster/inventory.js';
 import { checkManagementCluster } from './cluster/management-cluster.js';
 import {
+  countCertManagerObjects,
   installedCertManagerVersion,
-  labelCertManagerObjects,
+  upgradeCertManager,
   type CertManagerSettings,
 } from './cluster/cert-manager.js';
+import { listLabelledObjects } from './cluster/labelled-objects.js';
+import { defaultScaleDownTimeoutMs, scaleDownDeployments } from './cluster/scale-down.js';
 import { tabwrite } from './format.js';
 import type { ProviderComponents, ProviderRequest } from './init.js';
 import { mapWithConcurrency } from './pool.js';
@@ -156,17 +167,29 @@ export interface CertManagerUpgradePlan {
   to: string;
 }
 
+/**
+ * Decides the cert-manager upgrade as the Go tool does: an older installed version, or the same
+ * version with other build metadata, upgrades; at the same version, a different number of
+ * installed objects than the release has (say one was deleted by hand) re-installs it. The
+ * manifest is fetched only for that last comparison.
+ */
 export async function planCertManagerUpgrade(
   client: KubeClient,
   targetVersion: string,
+  fetchManifest?: () => Promise<KubeObject[]>,
 ): Promise<CertManagerUpgradePlan> {
   const installed = await installedCertManagerVersion(client);
   if (!installed) return { shouldUpgrade: false, from: '', to: targetVersion };
   const a = semver.parse(installed);
   const b = semver.parse(targetVersion);
-  const shouldUpgrade = Boolean(
+  let shouldUpgrade = Boolean(
     a && b && (semver.lt(a, b) || (semver.eq(a, b) && a.build.join('.') !== b.build.join('.'))),
   );
+  if (!shouldUpgrade && fetchManifest && a && b && semver.eq(a, b)) {
+    const generated = new Set(['Endpoints', 'EndpointSlice']);
+    const objects = await countCertManagerObjects(client, generated);
+    shouldUpgrade = objects !== (await fetchManifest()).filter((o) => !generated.has(o.kind)).length;
+  }
   return { shouldUpgrade, from: installed, to: targetVersion };
 }
 
@@ -222,6 +245,8 @@ export interface UpgradeApplyOptions {
   providers?: { name: string; type: ProviderType; version: string }[];
   waitProviders?: boolean;
   waitProviderTimeoutMs?: number;
+  /** How long to wait for the old controllers' pods to be gone (default 60 s, as the Go tool). */
+  scaleDownTimeoutMs?: number;
 }
 
 const skipLimitedProviders = new Set(['cluster-api', 'bootstrap-kubeadm', 'control-plane-kubeadm']);
@@ -297,14 +322,24 @@ export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptio
     }
   }
   if (deps.certManager) {
-    const plan = await planCertManagerUpgrade(client, deps.certManager.settings.version);
+    const { settings, fetchManifest } = deps.certManager;
+    const plan = await planCertManagerUpgrade(client, settings.version, () => fetchManifest(settings));
     if (plan.shouldUpgrade) {
       const task = reporter.task(`Upgrading cert-manager from ${plan.from} to ${plan.to}`);
-      const objects = labelCertManagerObjects(await deps.certManager.fetchManifest(deps.certManager.settings), plan.to);
-      await applyComponents(client, objects, {
-        onProgress: (n, total) => task.update(`Upgrading cert-manager to ${plan.to} (${n}/${total} objects)`),
-      });
-      task.succeed(`cert-manager upgraded from ${plan.from} to ${plan.to}`);
+      try {
+        const result = await upgradeCertManager(
+          { client, reporter, fetchManifest: deps.certManager.fetchManifest },
+          deps.certManager.settings,
+          (text) => task.update(text),
+        );
+        const migrated = [...result.migrated.values()].reduce((a, b) => a + b, 0);
+        task.succeed(
+          `cert-manager upgraded from ${plan.from} to ${plan.to}${migrated > 0 ? ` (${migrated} custom resources migrated to the new storage versions)` : ''}`,
+        );
+      } catch (error) {
+        task.fail(`cert-manager was not upgraded to ${plan.to}`);
+        throw error;
+      }
     }
   }
   if (items.length === 0) {
@@ -325,55 +360,57 @@ export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptio
     );
   }
 
-  // Stop the controllers.
-  const scaleTask = reporter.task('Scaling provider controllers to zero');
-  for (const item of items) {
-    const deployments = await client.list('apps/v1', 'Deployment', {
-      namespace: item.provider.namespace,
-      labelSelector: `${Labels.clusterctl},${Labels.provider}=${item.provider.name}`,
+  // Stop the controllers, and wait until their pods are gone (so none serves an old webhook).
+  const scaleTask = reporter.task('Scaling down the provider controllers');
+  try {
+    const deployments = (
+      await mapWithConcurrency(items, 4, (item) =>
+        client.list('apps/v1', 'Deployment', {
+          namespace: item.provider.namespace,
+          labelSelector: `${Labels.clusterctl},${Labels.provider}=${item.provider.name}`,
+        }),
+      )
+    ).flat();
+    await scaleDownDeployments(client, deployments, {
+      timeoutMs: options.scaleDownTimeoutMs ?? defaultScaleDownTimeoutMs,
+      onWaiting: (pending) =>
+        scaleTask.update(
+          `Waiting for ${pending.map((p) => `Deployment ${p.name} (${p.replicas} replica${p.replicas === 1 ? '' : 's'} left)`).join(', ')} to scale down to 0`,
+        ),
     });
-    for (const d of deployments) {
-      await client.patch(
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name!, namespace: d.metadata.namespace },
-        { spec: { replicas: 0 } },
-        'merge',
-      );
-    }
+  } catch (error) {
+    scaleTask.fail('The provider controllers did not stop; nothing was upgraded');
+    throw error;
   }
-  scaleTask.succeed('Provider controllers scaled to zero');
+  scaleTask.succeed('Provider controllers scaled down to 0 replicas');
 
-  const resources = (await client.serverResources()).filter(
-    (r) => r.verbs.includes('list') && r.verbs.includes('delete'),
-  );
+  const keptKinds = new Set(['CustomResourceDefinition', 'Namespace', 'Provider']);
   for (const item of items) {
     const c = components.get(item)!;
     const task = reporter.task(`Upgrading ${item.provider.name} from ${item.provider.version} to ${item.nextVersion}`);
     // Delete the old objects, keeping CRDs, the namespace and the inventory entry.
     const selector = `${Labels.clusterctl},${Labels.provider}=${item.provider.name}`;
-    const keep = new Set(['CustomResourceDefinition', 'Namespace', 'Provider']);
     const desired = new Set(c.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
-    const stale: KubeObject[] = [];
-    for (const r of resources) {
-      if (keep.has(r.kind)) continue;
-      const found = await client.list(r.apiVersion, r.kind, {
-        namespace: r.namespaced ? item.provider.namespace : undefined,
-        labelSelector: selector,
+    const found = await listLabelledObjects(client, selector, [item.provider.namespace], { skipKinds: keptKinds });
+    const stale = found.filter((o) => !desired.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
+    await mapWithConcurrency(stale, 8, (o) => client.delete(refOf(o)));
+    try {
+      await applyComponents(client, c.objects, {
+        recreateImmutable: true,
+        onRecreate: (o) => reporter.debug(1, `Re-creating ${describeRef(refOf(o))}: an immutable field changed`),
+        onProgress: (n, total) =>
+          task.update(`Upgrading ${item.provider.name} to ${item.nextVersion} (${n}/${total} objects)`),
       });
-      for (const o of found)
-        if (!desired.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`)) stale.push(o);
+    } catch (error) {
+      task.fail(`Failed to upgrade ${item.provider.name} to ${item.nextVersion}`);
+      throw error instanceof ClusterctlError
+        ? new ClusterctlError(error.code, error.message, {
+            hint: `${error.hint ? `${error.hint} ` : ''}The inventory still records ${item.provider.name} ${item.provider.version}: after fixing the cause, re-run the same upgrade apply.`,
+            cause: error,
+            exitCode: error.exitCode,
+          })
+        : error;
     }
-    for (const o of stale) {
-      await client.delete({
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        name: o.metadata.name!,
-        namespace: o.metadata.namespace,
-      });
-    }
-    await applyComponents(client, c.objects, {
-      onProgress: (n, total) =>
-        task.update(`Upgrading ${item.provider.name} to ${item.nextVersion} (${n}/${total} objects)`),
-    });
     await saveInstalledProvider(client, {
       namespace: item.provider.namespace,
       providerName: item.provider.providerName,
@@ -385,11 +422,16 @@ export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptio
   if (options.waitProviders) {
     for (const item of items) {
       const task = reporter.task(`Waiting for ${item.provider.name} to be available`);
-      await waitForDeployments(client, components.get(item)!.objects, {
-        timeoutMs: options.waitProviderTimeoutMs ?? 300_000,
-        onWaiting: (pending) =>
-          task.update(`Waiting for ${item.provider.name}: Deployment ${pending.join(', ')} not yet Available`),
-      });
+      try {
+        await waitForDeployments(client, components.get(item)!.objects, {
+          timeoutMs: options.waitProviderTimeoutMs ?? 300_000,
+          onWaiting: (pending) =>
+            task.update(`Waiting for ${item.provider.name}: Deployment ${pending.join(', ')} not yet Available`),
+        });
+      } catch (error) {
+        task.fail(`${item.provider.name} ${item.nextVersion} is not available`);
+        throw error;
+      }
       task.succeed(`${item.provider.name} is available`);
     }
   }

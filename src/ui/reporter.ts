@@ -14,6 +14,14 @@ export interface ReporterOptions {
   verbosity: number;
   color: boolean;
   stream: NodeJS.WritableStream & { isTTY?: boolean };
+  /**
+   * Plain mode prints a task's progress updates only at -v 1 and above, except that a task still
+   * running after this long prints its latest update (then again after as long), so a CI log shows
+   * what a long wait is waiting for. Default 10 s.
+   */
+  heartbeatMs?: number;
+  /** Clock (ms) for the heartbeat; tests pass a fake one. */
+  now?: () => number;
 }
 
 export function createChalk(color: boolean): ChalkInstance {
@@ -29,6 +37,8 @@ function formatFields(fields: Record<string, unknown> | undefined): string {
 
 export function createReporter(options: ReporterOptions): Reporter {
   const { stream, verbosity } = options;
+  const now = options.now ?? Date.now;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
   const c = createChalk(options.color);
   const write = (line: string) => {
     stream.write(redact(line) + '\n');
@@ -70,9 +80,13 @@ export function createReporter(options: ReporterOptions): Reporter {
     task: (text) => {
       write(text);
       let last = text;
+      let printedAt = now();
       return {
         update: (t) => {
-          if (t !== last && verbosity >= 1) write(`  ${t}`);
+          if ((t !== last && verbosity >= 1) || now() - printedAt >= heartbeatMs) {
+            write(`  ${t}`);
+            printedAt = now();
+          }
           last = t;
         },
         succeed: (t) => write(`${c.green('✓')} ${t ?? text}`),

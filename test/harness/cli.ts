@@ -21,6 +21,8 @@ export interface RunOptions {
   killAfterMs?: number;
   /** The signal sent after killAfterMs (default SIGKILL). */
   killSignal?: NodeJS.Signals;
+  /** Called with each chunk of stderr as it arrives (to react to progress while the command runs). */
+  onStderr?: (chunk: string, all: string) => void;
 }
 
 export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
@@ -54,7 +56,10 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+      options.onStderr?.(c, stderr);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     const killer =
       options.killAfterMs === undefined

@@ -175,6 +175,7 @@ describe('installer, inventory and cert-manager on a real API server', () => {
     });
     await expect(timeout).rejects.toBeInstanceOf(ClusterctlError);
     await expect(timeout).rejects.toThrow(/capi-system\/capi-controller-manager to become Available/);
+    await expect(timeout).rejects.toMatchObject({ hint: expect.stringContaining('kubectl get pods -n capi-system)') });
     expect(waiting[0]).toEqual(['capi-system/capi-controller-manager']);
 
     // Act as the deployment controller would.

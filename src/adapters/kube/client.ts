@@ -56,6 +56,19 @@ function parseStatus(body: string): Status | undefined {
   }
 }
 
+/**
+ * The fields an update was refused for because they cannot change once set: the API server's
+ * validation says "field is immutable" (Deployment/StatefulSet selectors, Job templates, ...),
+ * "may not change once set" (Service clusterIPs) or "cannot change" (binding roleRefs).
+ */
+function immutableFields(status: Status | undefined): string[] {
+  const fields = (status?.details?.causes ?? [])
+    .filter((c) => /field is immutable|may not change once set|cannot change/.test(c.message ?? ''))
+    .map((c) => c.field ?? '')
+    .filter(Boolean);
+  return [...new Set(fields)];
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -277,6 +290,16 @@ export function createKubeClientFromConfig(
         });
       case 400:
       case 422: {
+        const immutable = immutableFields(status);
+        if (immutable.length > 0) {
+          return new ClusterctlError(
+            'IMMUTABLE_FIELD',
+            `could not ${what}: the object already exists and its ${immutable.join(', ')} cannot be changed (the API server answered: ${message})`,
+            {
+              hint: 'The existing object was created with a different value of that field (by another version or another tool); delete it and re-run the command.',
+            },
+          );
+        }
         const causes = status?.details?.causes?.map((c) => c.message).filter(Boolean) ?? [];
         return new ClusterctlError(
           'REJECTED',
@@ -311,7 +334,8 @@ export function createKubeClientFromConfig(
     return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
   }
 
-  async function resources(apiVersion: string): Promise<ApiResource[]> {
+  async function resources(apiVersion: string, options?: { refresh?: boolean }): Promise<ApiResource[]> {
+    if (options?.refresh) discovery.delete(apiVersion);
     let pending = discovery.get(apiVersion);
     if (!pending) {
       pending = (async () => {
@@ -319,11 +343,24 @@ export function createKubeClientFromConfig(
         if (res.status === 404) return [];
         if (res.status !== 200) throw httpError(res, `discover the resources of ${apiVersion}`);
         const list = JSON.parse(res.body) as {
-          resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[];
+          resources: {
+            name: string;
+            kind: string;
+            namespaced: boolean;
+            verbs: string[];
+            storageVersionHash?: string;
+          }[];
         };
         return list.resources
           .filter((r) => !r.name.includes('/'))
-          .map((r) => ({ apiVersion, kind: r.kind, name: r.name, namespaced: r.namespaced, verbs: r.verbs }));
+          .map((r) => ({
+            apiVersion,
+            kind: r.kind,
+            name: r.name,
+            namespaced: r.namespaced,
+            verbs: r.verbs,
+            storageVersionHash: r.storageVersionHash,
+          }));
       })();
       discovery.set(apiVersion, pending);
       pending.catch(() => discovery.delete(apiVersion));

@@ -11,7 +11,6 @@ import {
   planUpgrade,
   type UpgradeDeps,
 } from '../../core/upgrade.js';
-import { loadConfig } from '../config.js';
 import type { ProviderType } from '../../types.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
@@ -92,6 +91,15 @@ export function providerRequests(
   return out;
 }
 
+function wholeSeconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ClusterctlError('INVALID_ARGUMENT', `invalid ${flag} "${value}": give whole seconds`, {
+      hint: `Example: ${flag} 120`,
+    });
+  return n;
+}
+
 export function registerUpgrade(program: Command, run: CommandRunner): void {
   const upgrade = program
     .command('upgrade')
@@ -110,7 +118,10 @@ export function registerUpgrade(program: Command, run: CommandRunner): void {
             `invalid output format "${opts.output}": use text, yaml or json`,
           );
         const deps = await upgradeDeps(ctx);
-        const certManager = await planCertManagerUpgrade(deps.client, (await loadConfig(ctx)).certManager().version);
+        const settings = deps.certManager!.settings;
+        const certManager = await planCertManagerUpgrade(deps.client, settings.version, () =>
+          deps.certManager!.fetchManifest(settings),
+        );
         const result = await planUpgrade(deps);
         if (opts.output === 'text') {
           ctx.out(formatUpgradePlan(result, certManager));
@@ -143,29 +154,36 @@ export function registerUpgrade(program: Command, run: CommandRunner): void {
       'Wait timeout per provider upgrade in seconds. This value is ignored if --wait-providers is false',
       '300',
     )
+    .option(
+      '--scale-down-timeout <seconds>',
+      'How long to wait for the old provider controllers to stop before upgrading them (beyond the Go tool, which waits 60s).',
+      '60',
+    )
     .option('--validate [bool]', 'Accepted for compatibility.', parseBool, true)
     .action(
-      run<ProviderFlags & { contract?: string; waitProviders?: boolean; waitProviderTimeout: string }>(
-        async (ctx, opts) => {
-          const timeout = Number(opts.waitProviderTimeout);
-          if (!Number.isInteger(timeout) || timeout < 0)
-            throw new ClusterctlError(
-              'INVALID_ARGUMENT',
-              `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds`,
-            );
-          const requests = providerRequests(opts, true).map((r) => ({
-            name: r.name,
-            type: r.type,
-            version: r.version!,
-          }));
-          const upgraded = await applyUpgrade(await upgradeDeps(ctx), {
-            contract: opts.contract,
-            providers: requests,
-            waitProviders: Boolean(opts.waitProviders),
-            waitProviderTimeoutMs: timeout * 1000,
-          });
-          if (upgraded.length > 0) ctx.reporter.info(`Upgraded ${upgraded.length} provider(s).`);
-        },
-      ),
+      run<
+        ProviderFlags & {
+          contract?: string;
+          waitProviders?: boolean;
+          waitProviderTimeout: string;
+          scaleDownTimeout: string;
+        }
+      >(async (ctx, opts) => {
+        const timeout = wholeSeconds(opts.waitProviderTimeout, '--wait-provider-timeout');
+        const scaleDownTimeout = wholeSeconds(opts.scaleDownTimeout, '--scale-down-timeout');
+        const requests = providerRequests(opts, true).map((r) => ({
+          name: r.name,
+          type: r.type,
+          version: r.version!,
+        }));
+        const upgraded = await applyUpgrade(await upgradeDeps(ctx), {
+          contract: opts.contract,
+          providers: requests,
+          waitProviders: Boolean(opts.waitProviders),
+          waitProviderTimeoutMs: timeout * 1000,
+          scaleDownTimeoutMs: scaleDownTimeout * 1000,
+        });
+        if (upgraded.length > 0) ctx.reporter.info(`Upgraded ${upgraded.length} provider(s).`);
+      }),
     );
 }

@@ -5,9 +5,12 @@
  */
 import semver from 'semver';
 import { ClusterctlError } from '../../errors.js';
-import { Annotations, Labels, type KubeObject } from '../../types.js';
+import { Annotations, Labels, refOf, type KubeObject } from '../../types.js';
+import { mapWithConcurrency } from '../pool.js';
 import type { KubeClient, Reporter } from '../ports.js';
+import { migrateAfterCrdUpgrade, migrateBeforeCrdUpgrade, storageVersionHashes } from './crd-migration.js';
 import { applyComponents } from './installer.js';
+import { listLabelledObjects } from './labelled-objects.js';
 
 export const defaultCertManagerVersion = 'v1.21.1';
 const probeNamespace = 'cert-manager-test';
@@ -119,6 +122,27 @@ export interface EnsureCertManagerDeps {
 
 export type CertManagerOutcome = 'already-installed' | 'installed' | 'externally-provisioned';
 
+/** Polls the readiness probe until it passes or `settings.timeoutMs` runs out (TIMEOUT). */
+async function waitForCertManager(
+  client: KubeClient,
+  settings: CertManagerSettings,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  const deadline = Date.now() + settings.timeoutMs;
+  while (!(await probeCertManager(client))) {
+    if (Date.now() > deadline) {
+      throw new ClusterctlError(
+        'TIMEOUT',
+        `cert-manager ${settings.version} was installed but did not become ready within ${settings.timeoutMs / 1000}s`,
+        {
+          hint: 'Check the pods in the cert-manager namespace (kubectl get pods -n cert-manager); raise cert-manager.timeout in clusterctl.yaml if the cluster is slow.',
+        },
+      );
+    }
+    await sleep(250);
+  }
+}
+
 /** Removes the probe's scratch namespace once probing is over (deleting it between probes would race). */
 async function removeProbeNamespace(client: KubeClient): Promise<void> {
   await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: probeNamespace }).catch(() => false);
@@ -159,19 +183,7 @@ export async function ensureCertManager(
       onProgress: (n, total) => task.update(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
     });
     task.update(`Waiting for cert-manager ${settings.version} to be available`);
-    const deadline = Date.now() + settings.timeoutMs;
-    while (!(await probeCertManager(client))) {
-      if (Date.now() > deadline) {
-        throw new ClusterctlError(
-          'TIMEOUT',
-          `cert-manager ${settings.version} was installed but did not become ready within ${settings.timeoutMs / 1000}s`,
-          {
-            hint: 'Check the pods in the cert-manager namespace (kubectl get pods -n cert-manager); raise cert-manager.timeout in clusterctl.yaml if the cluster is slow.',
-          },
-        );
-      }
-      await sleep(250);
-    }
+    await waitForCertManager(client, settings, sleep);
     await removeProbeNamespace(client);
     task.succeed(`cert-manager ${settings.version} installed`);
     return 'installed';
@@ -179,4 +191,73 @@ export async function ensureCertManager(
     task.fail(`cert-manager ${settings.version} was not installed`);
     throw error;
   }
+}
+
+/** Namespaces whose cert-manager objects clusterctl manages (the Go tool looks in the same two). */
+const certManagerNamespaces = ['cert-manager', 'kube-system'];
+/** Kept across an upgrade: user objects live in the CRDs and the namespace; webhooks keep guarding writes. */
+const keptOnUpgrade = new Set([
+  'CustomResourceDefinition',
+  'Namespace',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+]);
+
+/** How many objects of the installed cert-manager exist (kinds in `skip` not counted). */
+export async function countCertManagerObjects(client: KubeClient, skip: ReadonlySet<string>): Promise<number> {
+  return (
+    await listLabelledObjects(client, `${Labels.clusterctlCore}=cert-manager`, certManagerNamespaces, {
+      skipKinds: skip,
+    })
+  ).length;
+}
+
+export interface CertManagerUpgradeResult {
+  deleted: number;
+  applied: number;
+  /** CRD name -> objects re-written into the storage version. */
+  migrated: Map<string, number>;
+}
+
+/**
+ * Upgrades a cert-manager that clusterctl installed, as the Go tool does: migrate the custom
+ * resources of CRDs whose stored versions the new release could drop, delete the old objects
+ * (except CRDs, namespaces and webhook configurations), install the new release and wait for it.
+ * Then, beyond the Go tool, move the objects of CRDs whose storage version changed into it.
+ */
+export async function upgradeCertManager(
+  deps: EnsureCertManagerDeps,
+  settings: CertManagerSettings,
+  onProgress: (text: string) => void = () => undefined,
+): Promise<CertManagerUpgradeResult> {
+  const { client } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const objects = labelCertManagerObjects(await deps.fetchManifest(settings), settings.version);
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  const migrated = new Map<string, number>();
+  const report = (crd: string, n: number) => onProgress(`Migrating ${crd} to its storage version (${n} objects)`);
+
+  for (const [name, n] of (await migrateBeforeCrdUpgrade(client, crds, { onProgress: report })).migrated)
+    migrated.set(name, n);
+
+  const old = await listLabelledObjects(client, `${Labels.clusterctlCore}=cert-manager`, certManagerNamespaces, {
+    skipKinds: keptOnUpgrade,
+  });
+  let deleted = 0;
+  await mapWithConcurrency(old, 8, async (obj) => {
+    if (await client.delete(refOf(obj), { propagationPolicy: 'Background' })) deleted++;
+    onProgress(`Deleting the old cert-manager objects (${deleted}/${old.length})`);
+  });
+
+  const hashes = await storageVersionHashes(client, crds);
+  const { applied } = await applyComponents(client, objects, {
+    onProgress: (n, total) => onProgress(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
+  });
+  onProgress(`Waiting for cert-manager ${settings.version} to be available`);
+  await waitForCertManager(client, settings, sleep);
+  await removeProbeNamespace(client);
+
+  for (const [name, n] of (await migrateAfterCrdUpgrade(client, crds, hashes, { onProgress: report })).migrated)
+    migrated.set(name, (migrated.get(name) ?? 0) + n);
+  return { deleted, applied, migrated };
 }

@@ -5,7 +5,7 @@
  * `clusterctl` field manager, so an identical re-run changes nothing.
  */
 import { ClusterctlError, wrapError } from '../../errors.js';
-import { describeRef, refOf, type KubeObject } from '../../types.js';
+import { describeRef, refOf, type KubeObject, type ObjectRef } from '../../types.js';
 import { mapWithConcurrency } from '../pool.js';
 import type { KubeClient } from '../ports.js';
 import { waitForCrdEstablished } from './inventory.js';
@@ -60,6 +60,13 @@ export interface ApplyComponentsOptions {
   signal?: AbortSignal;
   fieldManager?: string;
   onProgress?: (applied: number, total: number, last: KubeObject) => void;
+  /**
+   * When an existing object cannot take the new definition because a field is immutable (a
+   * Deployment selector, a Service clusterIP), delete it and create it anew. Upgrades do this
+   * (the Go tool deletes every old object before installing); init reports the conflict instead.
+   */
+  recreateImmutable?: boolean;
+  onRecreate?: (obj: KubeObject) => void;
 }
 
 export interface ApplyResult {
@@ -78,8 +85,17 @@ export async function applyComponents(
       tier,
       options.concurrency ?? 8,
       async (obj) => {
+        const fieldManager = options.fieldManager ?? 'clusterctl';
         try {
-          await client.apply(obj, { force: true, fieldManager: options.fieldManager ?? 'clusterctl' });
+          try {
+            await client.apply(obj, { force: true, fieldManager });
+          } catch (error) {
+            if (!(options.recreateImmutable && error instanceof ClusterctlError && error.code === 'IMMUTABLE_FIELD'))
+              throw error;
+            options.onRecreate?.(obj);
+            await deleteAndWait(client, refOf(obj));
+            await client.apply(obj, { force: true, fieldManager });
+          }
         } catch (error) {
           const ref = describeRef(refOf(obj));
           if (error instanceof ClusterctlError && error.message.includes(ref)) throw error;
@@ -100,6 +116,74 @@ export async function applyComponents(
     }
   }
   return { applied };
+}
+
+/** Kinds with fields the API server never lets an update change (selectors, clusterIP, roleRef, ...). */
+const kindsWithImmutableFields = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'Service',
+  'PersistentVolumeClaim',
+  'RoleBinding',
+  'ClusterRoleBinding',
+]);
+
+/**
+ * Server-side dry-run of the objects whose existing copy could refuse the new definition, so a
+ * conflict is found before anything is written. Returns one IMMUTABLE_FIELD error per object
+ * that exists with an immutable field set differently; other dry-run failures (a namespace that
+ * does not exist yet, a kind not served yet) are left for the real apply.
+ */
+export async function findImmutableConflicts(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: { fieldManager?: string; concurrency?: number } = {},
+): Promise<{ ref: ObjectRef; error: ClusterctlError }[]> {
+  const candidates = objects.filter((o) => kindsWithImmutableFields.has(o.kind));
+  const namespaces = [...new Set(candidates.map((o) => o.metadata.namespace).filter((n): n is string => !!n))];
+  const existing = new Set<string>();
+  await mapWithConcurrency(namespaces, options.concurrency ?? 8, async (name) => {
+    if (await client.get({ apiVersion: 'v1', kind: 'Namespace', name })) existing.add(name);
+  });
+  const conflicts: { ref: ObjectRef; error: ClusterctlError }[] = [];
+  await mapWithConcurrency(
+    candidates.filter((o) => !o.metadata.namespace || existing.has(o.metadata.namespace)),
+    options.concurrency ?? 8,
+    async (obj) => {
+      try {
+        // Only an existing object can conflict; a GET is far cheaper than a dry-run apply.
+        if (!(await client.get(refOf(obj)))) return;
+        await client.apply(obj, { force: true, dryRun: true, fieldManager: options.fieldManager ?? 'clusterctl' });
+      } catch (error) {
+        if (error instanceof ClusterctlError && error.code === 'IMMUTABLE_FIELD')
+          conflicts.push({ ref: refOf(obj), error });
+      }
+    },
+  );
+  return conflicts;
+}
+
+/** The kubectl command that deletes one object (for hints). */
+export function kubectlDelete(ref: ObjectRef): string {
+  return `kubectl delete ${ref.kind.toLowerCase()} ${ref.namespace ? `-n ${ref.namespace} ` : ''}${ref.name}`;
+}
+
+/** Deletes an object and waits (bounded) until the API server no longer has it. */
+async function deleteAndWait(client: KubeClient, ref: ObjectRef, timeoutMs = 60_000): Promise<void> {
+  await client.delete(ref, { propagationPolicy: 'Background' });
+  const deadline = Date.now() + timeoutMs;
+  while (await client.get(ref)) {
+    if (Date.now() > deadline) {
+      throw new ClusterctlError(
+        'TIMEOUT',
+        `${describeRef(ref)} had to be re-created (an immutable field changed) but was still being deleted after ${timeoutMs / 1000}s`,
+        { hint: `Check its finalizers (kubectl get ${ref.kind.toLowerCase()} -o yaml), then re-run the command.` },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 interface DeploymentStatus {
@@ -139,7 +223,9 @@ export async function waitForDeployments(
       throw new ClusterctlError(
         'TIMEOUT',
         `timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for the Deployment(s) ${pending.map((r) => `${r.namespace}/${r.name}`).join(', ')} to become Available`,
-        { hint: 'Check the controller pods (kubectl get pods -n <namespace>), or raise --wait-provider-timeout.' },
+        {
+          hint: `Check the controller pods (kubectl get pods -n ${[...new Set(pending.map((r) => r.namespace))].join(',')}), or raise --wait-provider-timeout.`,
+        },
       );
     }
     await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
