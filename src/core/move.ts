@@ -35,6 +35,7 @@ import {
 } from './cluster/mover.js';
 import {
   buildObjectGraph,
+  compareNodes,
   deletedFromSource,
   describeNode,
   moveSequence,
@@ -215,26 +216,52 @@ function plannedOf(n: GraphNode, group: number): PlannedObject {
   };
 }
 
-function planOf(graph: ObjectGraph, groups: GraphNode[][], leftBehind: GraphNode[]): MovePlan {
+function planOf(graph: ObjectGraph, groups: GraphNode[][], leftBehind: GraphNode[], filtered = false): MovePlan {
   const moving = groups.flat();
+  const movingIds = new Set(moving.map((n) => n.uid));
+  const behindIds = new Set(leftBehind.map((n) => n.uid));
+  // Cluster API objects of the namespace that belong to no moved hierarchy stay behind, as with
+  // clusterctl; unlike clusterctl, they are reported (with --cluster, the other clusters' objects
+  // are expected to stay and are not listed).
+  const unlinked = filtered
+    ? []
+    : [...graph.nodes.values()].filter(
+        (n) =>
+          !n.virtual &&
+          !movingIds.has(n.uid) &&
+          !behindIds.has(n.uid) &&
+          n.apiVersion !== 'v1' &&
+          !n.isGlobal &&
+          n.tenants.size === 0 &&
+          (!graph.namespace || n.namespace === graph.namespace),
+      );
   return {
     namespace: graph.namespace,
     clusters: clustersOf(moving).map((n) => `${n.namespace}/${n.name}`),
     clusterClasses: clusterClassesOf(moving).map((n) => `${n.namespace}/${n.name}`),
     groups: groups.map((g, i) => g.map((n) => plannedOf(n, i))),
     objectCount: moving.length,
-    leftBehind: leftBehind.map((n) => {
-      const missing = [...n.owners.keys(), ...n.softOwners]
-        .map((uid) => graph.nodes.get(uid)!)
-        .filter((o) => !moving.includes(o));
-      return {
+    leftBehind: [
+      ...leftBehind.map((n) => {
+        const missing = [...n.owners.keys(), ...n.softOwners]
+          .map((uid) => graph.nodes.get(uid)!)
+          .filter((o) => !movingIds.has(o.uid));
+        return {
+          apiVersion: n.apiVersion,
+          kind: n.kind,
+          namespace: n.namespace,
+          name: n.name,
+          reason: `its owner ${missing.map((o) => describeNode(o)).join(', ') || '(unknown)'} is not moved`,
+        };
+      }),
+      ...unlinked.sort(compareNodes).map((n) => ({
         apiVersion: n.apiVersion,
         kind: n.kind,
         namespace: n.namespace,
         name: n.name,
-        reason: `its owner ${missing.map((o) => describeNode(o)).join(', ') || '(unknown)'} is not moved`,
-      };
-    }),
+        reason: 'it belongs to no Cluster, ClusterClass or ClusterResourceSet (no ownerReference chain leads to one)',
+      })),
+    ],
   };
 }
 
@@ -333,7 +360,7 @@ async function dryRunMove(deps: MoveDeps, options: MoveOptions, source: KubeClie
     options.concurrency ?? defaultMoveConcurrency,
   );
   const { groups, leftBehind } = moveSequence(graph);
-  const plan = planOf(graph, groups, leftBehind);
+  const plan = planOf(graph, groups, leftBehind, Boolean(options.clusters?.length));
   plan.source = { server: source.server, context: source.context };
   task.succeed(
     `Discovered ${plan.objectCount} objects to move (${plan.clusters.length} clusters, ${groups.length} groups)`,
@@ -435,7 +462,7 @@ async function moveToCluster(
   await checkTargetProviders(source, target);
   let graph = await discoverGraph(source, namespace, clusters, concurrency);
   let { groups, leftBehind } = moveSequence(graph);
-  const plan = planOf(graph, groups, leftBehind);
+  const plan = planOf(graph, groups, leftBehind, clusters.length > 0);
   plan.source = { server: source.server, context: source.context };
   plan.target = { server: target.server, context: target.context };
 
@@ -453,6 +480,8 @@ async function moveToCluster(
     const moving = groups.flat();
     if (moving.length === 0) {
       discoverTask.warn(`Nothing to move: namespace "${namespace}" of ${source.server} has no Cluster API objects`);
+      for (const lb of plan.leftBehind)
+        reporter.warn(`${lb.kind} ${lb.namespace}/${lb.name} stays on the source: ${lb.reason}`);
       return emptyResult(plan, started, now);
     }
     const errors = provisioningErrors(moving);
@@ -899,7 +928,7 @@ async function moveToDirectory(deps: MoveDeps, options: MoveOptions, source: Kub
   const task = reporter.task(`Discovering Cluster API objects in namespace ${namespace}`);
   let graph = await discoverGraph(source, namespace, options.clusters ?? [], concurrency);
   let { groups, leftBehind } = moveSequence(graph);
-  const plan = planOf(graph, groups, leftBehind);
+  const plan = planOf(graph, groups, leftBehind, Boolean(options.clusters?.length));
   plan.source = { server: source.server, context: source.context };
   plan.target = { directory: dir.path };
   const moving = groups.flat();

@@ -98,11 +98,19 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
   it('prints a dry-run plan (text and JSON) without touching either cluster', async () => {
     const ns = uniqueName('dry');
     await createClusters(ca, ns, 2);
+    // A provider object that no Cluster owns: clusterctl silently leaves it behind; we say so.
+    await ca.create({
+      apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+      kind: 'DockerMachine',
+      metadata: { name: 'stray', namespace: ns },
+      spec: {},
+    });
     const text = await runClusterctl(['move', '--dry-run', '-n', ns, '--kubeconfig', a.kubeconfigPath], { env: env() });
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toContain(`Move plan for namespace "${ns}" (dry run: nothing was changed)`);
     expect(text.stdout).toContain('44 objects in 6 groups: 2 clusters, 0 ClusterClasses');
     expect(text.stdout).toMatch(/Group 1 \(2 objects, created in parallel\)\n {2}Cluster .*\/c0\n {2}Cluster .*\/c1\n/);
+    expect(text.stdout).toContain(`Not moved:\n  DockerMachine ${ns}/stray: it belongs to no Cluster`);
     const json = await runClusterctl(['move', '--dry-run', '-n', ns, '--kubeconfig', a.kubeconfigPath, '-o', 'json'], {
       env: env(),
     });
@@ -114,6 +122,9 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
     expect(parsed.dryRun).toBe(true);
     expect(parsed.plan.objectCount).toBe(44);
     expect(parsed.plan.groups[0]!.map((o) => o.kind)).toEqual(['Cluster', 'Cluster']);
+    expect((parsed.plan as unknown as { leftBehind: { name: string }[] }).leftBehind.map((o) => o.name)).toEqual([
+      'stray',
+    ]);
     const clusters = await ca.list(capiV, 'Cluster', { namespace: ns });
     expect(clusters.map((c) => (c.spec as { paused?: boolean }).paused)).toEqual([undefined, undefined]);
     expect(await snapshotNamespace(cb, ns)).toEqual(new Map());

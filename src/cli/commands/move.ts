@@ -60,7 +60,7 @@ export function formatMovePlan(plan: MovePlan): string {
     }
   }
   if (plan.leftBehind.length) {
-    lines.push('', 'Not moved (their owners are not moved):');
+    lines.push('', 'Not moved:');
     for (const o of plan.leftBehind) lines.push(`  ${o.kind} ${o.namespace}/${o.name}: ${o.reason}`);
   }
   return lines.join('\n') + '\n';
