@@ -68,3 +68,6 @@ export {
   type GenerateClusterOptions,
 } from './core/generate.js';
 export { getKubeconfig, type GetKubeconfigOptions } from './core/get-kubeconfig.js';
+export { describeCluster, type DescribeClusterDeps, type DescribeClusterOptions } from './core/describe.js';
+export type { DescribeNode, DescribeResult, TreeCondition } from './core/tree/types.js';
+export { formatDescribeTree } from './ui/tree.js';

@@ -1,0 +1,234 @@
+/**
+ * `clusterctl describe cluster NAME`: an at-a-glance tree of a Cluster API cluster. The objects
+ * are read with a handful of calls whatever the cluster's size (one LIST per core kind, one LIST or
+ * GET per referenced provider kind, one GET per referenced CRD), then the tree is built in memory.
+ */
+import { ClusterctlError, isClusterctlError } from '../errors.js';
+import type { KubeObject } from '../types.js';
+import { checkManagementCluster } from './cluster/management-cluster.js';
+import { mapWithConcurrency } from './pool.js';
+import type { KubeClient } from './ports.js';
+import { expectedCrdName } from './repository/pluralize.js';
+import { latestContractVersion } from './tree/contract.js';
+import {
+  addonsApiVersion,
+  buildObjectTree,
+  clusterNameLabel,
+  coreApiVersion,
+  refAt,
+  type DescribeTreeOptions,
+  type GroupKindRef,
+} from './tree/discovery.js';
+import type { DescribeResult } from './tree/types.js';
+import { toDescribeNode } from './tree/view.js';
+
+export interface DescribeClusterOptions extends DescribeTreeOptions {
+  clusterName: string;
+  /** Defaults to the kubeconfig context's namespace. */
+  namespace?: string | undefined;
+}
+
+export interface DescribeClusterDeps {
+  client: KubeClient;
+}
+
+const concurrency = 8;
+
+function isNotFound(error: unknown): boolean {
+  return isClusterctlError(error) && error.code === 'NOT_FOUND';
+}
+
+/** Reads the labels of the CRDs behind provider kinds, once per kind. */
+class CrdLabels {
+  private readonly cache = new Map<string, Record<string, string> | undefined>();
+  constructor(private readonly client: KubeClient) {}
+
+  async ensure(gks: Iterable<{ apiGroup: string; kind: string }>): Promise<void> {
+    const missing = new Map<string, { apiGroup: string; kind: string }>();
+    for (const gk of gks) {
+      const key = `${gk.apiGroup}/${gk.kind}`;
+      if (!this.cache.has(key) && !missing.has(key)) missing.set(key, gk);
+    }
+    await mapWithConcurrency([...missing], concurrency, async ([key, gk]) => {
+      const crd = gk.kind
+        ? await this.client.get({
+            apiVersion: 'apiextensions.k8s.io/v1',
+            kind: 'CustomResourceDefinition',
+            name: expectedCrdName(gk.apiGroup, gk.kind),
+          })
+        : undefined;
+      this.cache.set(key, crd ? (crd.metadata.labels ?? {}) : undefined);
+    });
+  }
+
+  get(group: string, kind: string): Record<string, string> | undefined {
+    return this.cache.get(`${group}/${kind}`);
+  }
+}
+
+/** Reads the objects references point to: one LIST per kind referenced more than once, else one GET. */
+async function readReferenced(
+  client: KubeClient,
+  crds: CrdLabels,
+  namespace: string,
+  refs: GroupKindRef[],
+  into: Map<string, KubeObject>,
+): Promise<void> {
+  const byKind = new Map<string, { group: string; kind: string; names: Set<string> }>();
+  for (const ref of refs) {
+    const key = `${ref.apiGroup}/${ref.kind}`;
+    let entry = byKind.get(key);
+    if (!entry) {
+      entry = { group: ref.apiGroup, kind: ref.kind, names: new Set() };
+      byKind.set(key, entry);
+    }
+    entry.names.add(ref.name);
+  }
+  await crds.ensure([...byKind.values()].map((e) => ({ apiGroup: e.group, kind: e.kind })));
+  await mapWithConcurrency([...byKind.values()], concurrency, async ({ group, kind, names }) => {
+    const latest = latestContractVersion(crds.get(group, kind));
+    if (!latest) return;
+    const apiVersion = `${group}/${latest.apiVersion}`;
+    try {
+      if (names.size === 1) {
+        const [name] = names;
+        const obj = await client.get({ apiVersion, kind, namespace, name: name! });
+        if (obj) into.set(`${group}/${kind}/${name}`, obj);
+        return;
+      }
+      for (const obj of await client.list(apiVersion, kind, { namespace })) {
+        if (names.has(obj.metadata.name ?? '')) into.set(`${group}/${kind}/${obj.metadata.name}`, obj);
+      }
+    } catch (error) {
+      // A kind whose CRD names a version the server does not serve cannot be read: the Go tool skips it too.
+      if (!isNotFound(error)) throw error;
+    }
+  });
+}
+
+async function listOrEmpty(client: KubeClient, kind: string, namespace: string, clusterName: string) {
+  try {
+    return await client.list(coreApiVersion, kind, { namespace, labelSelector: `${clusterNameLabel}=${clusterName}` });
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}
+
+export function validateDescribeOptions(options: DescribeClusterOptions): void {
+  if (!options.clusterName) {
+    throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', {
+      hint: 'Usage: clusterctl describe cluster NAME [-n NAMESPACE]',
+    });
+  }
+  if (options.showOtherConditions && /\s/.test(options.showOtherConditions)) {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      `invalid --show-conditions "${options.showOtherConditions}": the list must not contain whitespace`,
+      {
+        hint: 'Separate kinds with commas only, e.g. --show-conditions KubeadmControlPlane,Machine/m1 (or all, all+).',
+      },
+    );
+  }
+}
+
+export async function describeCluster(
+  deps: DescribeClusterDeps,
+  options: DescribeClusterOptions,
+): Promise<DescribeResult> {
+  const { client } = deps;
+  validateDescribeOptions(options);
+  await checkManagementCluster(client, { strict: true });
+  const namespace = options.namespace || client.currentNamespace;
+  const name = options.clusterName;
+
+  const cluster = await client.get({ apiVersion: coreApiVersion, kind: 'Cluster', namespace, name });
+  if (!cluster) {
+    throw new ClusterctlError(
+      'NOT_FOUND',
+      `clusters.cluster.x-k8s.io "${name}" not found in namespace "${namespace}"`,
+      {
+        hint: `Check the name and the namespace (-n); "kubectl get clusters -A" lists the clusters of this management cluster.`,
+      },
+    );
+  }
+
+  const kinds = ['Machine', 'MachineSet', 'MachineDeployment', 'MachinePool'] as const;
+  const lists = await mapWithConcurrency(kinds, concurrency, (kind) => listOrEmpty(client, kind, namespace, name));
+  const [machines, machineSets, machineDeployments, machinePools] = lists as [
+    KubeObject[],
+    KubeObject[],
+    KubeObject[],
+    KubeObject[],
+  ];
+
+  let resourceSetBinding: KubeObject | undefined;
+  if (options.showClusterResourceSets) {
+    try {
+      resourceSetBinding = await client.get({
+        apiVersion: addonsApiVersion,
+        kind: 'ClusterResourceSetBinding',
+        namespace,
+        name,
+      });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  const refs: GroupKindRef[] = [];
+  const push = (ref: GroupKindRef | undefined) => {
+    if (ref?.apiGroup && ref.kind && ref.name) refs.push(ref);
+  };
+  push(refAt(cluster, 'spec', 'infrastructureRef'));
+  push(refAt(cluster, 'spec', 'controlPlaneRef'));
+  for (const m of machines) {
+    push(refAt(m, 'spec', 'infrastructureRef'));
+    push(refAt(m, 'spec', 'bootstrap', 'configRef'));
+  }
+  for (const mp of machinePools) {
+    push(refAt(mp, 'spec', 'template', 'spec', 'infrastructureRef'));
+    push(refAt(mp, 'spec', 'template', 'spec', 'bootstrap', 'configRef'));
+  }
+
+  const crds = new CrdLabels(client);
+  const objects = new Map<string, KubeObject>();
+  await readReferenced(client, crds, namespace, refs, objects);
+
+  if (options.showTemplates) {
+    const templateKinds: { apiGroup: string; kind: string }[] = [];
+    for (const md of machineDeployments) {
+      for (const path of [
+        ['spec', 'template', 'spec', 'bootstrap', 'configRef'],
+        ['spec', 'template', 'spec', 'infrastructureRef'],
+      ]) {
+        const ref = refAt(md, ...path);
+        if (ref) templateKinds.push(ref);
+      }
+    }
+    const cpRef = refAt(cluster, 'spec', 'controlPlaneRef');
+    const cp = cpRef ? objects.get(`${cpRef.apiGroup}/${cpRef.kind}/${cpRef.name}`) : undefined;
+    const cpTemplate = refAt(cp, 'spec', 'machineTemplate', 'spec', 'infrastructureRef');
+    if (cpTemplate) templateKinds.push(cpTemplate);
+    await crds.ensure(templateKinds);
+  }
+
+  const tree = buildObjectTree(
+    {
+      cluster,
+      machines,
+      machineSets,
+      machineDeployments,
+      machinePools,
+      resourceSetBinding,
+      crdLabels: (group, kind) => crds.get(group, kind),
+      resolve: (ref) => objects.get(`${ref.apiGroup}/${ref.kind}/${ref.name}`),
+    },
+    { addTemplateVirtualNode: true, ...options },
+  );
+  return {
+    conditionsVersion: options.v1beta1 ? 'v1beta1' : 'v1beta2',
+    cluster: { namespace, name },
+    tree: toDescribeNode(tree),
+  };
+}
