@@ -22,6 +22,7 @@ export interface DescribeNode {
   apiVersion: string;
   kind: string;
   namespace: string;
+  /** Empty for a group of objects (see `group.items`). */
   name: string;
   /** The row label without the tree prefix, e.g. `ClusterInfrastructure - DockerCluster/c1`, `3 Machines...`, `Workers`. */
   displayName: string;

@@ -151,7 +151,8 @@ function toNode(tree: ObjectTree, o: TreeObject): DescribeNode {
     apiVersion: o.apiVersion,
     kind: o.kind,
     namespace: o.namespace,
-    name: o.name,
+    // A group's own name is an internal random key: the data gives its members instead.
+    name: o.groupObject ? '' : o.name,
     displayName: rowName(o),
     virtual: o.virtual,
     deleting: o.deleting,
