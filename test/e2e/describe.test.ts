@@ -19,6 +19,7 @@ import { runClusterctl, type CliResult } from '../harness/cli.js';
 import { goClusterctlPath } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
 import { createDescribeCluster, installDescribeCrds } from '../fixtures/describe-cluster.js';
+import { writeProviderRepository } from '../fixtures/provider-repo.js';
 
 /**
  * Runs the Go clusterctl. Its `--v1beta2=false` table is written to file descriptor 0 (stdin),
@@ -257,5 +258,126 @@ describe('clusterctl describe cluster on a cluster without Cluster API', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+/**
+ * Interoperability (issue 4): one management cluster initialised by our `init`, one by the Go
+ * tool's, a Cluster created in each; both tools' `describe` agree on both.
+ */
+describe('describe on clusters initialised by either tool', () => {
+  const go = goClusterctlPath();
+  let oursServer: ApiServer;
+  let goServer: ApiServer;
+  let repo: { base: string; configPath: string };
+  let env: Record<string, string>;
+  const pinned = [
+    '--core',
+    'cluster-api:v1.13.0',
+    '-b',
+    'kubeadm:v1.13.0',
+    '-c',
+    'kubeadm:v1.13.0',
+    '-i',
+    'docker:v1.13.0',
+  ];
+  const withRepo = (server: ApiServer, args: string[]) => [
+    ...args,
+    '--config',
+    repo.configPath,
+    '--kubeconfig',
+    server.kubeconfigPath,
+  ];
+
+  beforeAll(async () => {
+    [oursServer, goServer] = await Promise.all([
+      startExtraApiServer({ name: 'describe-init-ours' }),
+      startExtraApiServer({ name: 'describe-init-go' }),
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'describe-repo-'));
+    repo = writeProviderRepository(dir, [{ version: 'v1.13.0' }]);
+    env = { HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg'), XDG_CACHE_HOME: join(dir, 'cache') };
+  });
+  afterAll(async () => {
+    await Promise.all([oursServer?.stop(), goServer?.stop()]);
+  });
+
+  /** What the provider controllers would do: webhooks stop being called (nothing serves them) and a cluster appears. */
+  async function provisionCluster(server: ApiServer): Promise<KubeClient> {
+    const client = clientFor(server.kubeconfig);
+    for (const hook of await client.list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration')) {
+      await client.patch(
+        { apiVersion: hook.apiVersion, kind: hook.kind, name: hook.metadata.name! },
+        (hook.webhooks as unknown[]).map((_, i) => ({
+          op: 'replace',
+          path: `/webhooks/${i}/failurePolicy`,
+          value: 'Ignore',
+        })),
+        'json',
+      );
+    }
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    await createDescribeCluster(client, {
+      name: 'dev',
+      namespace: 'team-a',
+      cpReplicas: 3,
+      workerReplicas: 2,
+      notReadyWorkers: 1,
+      machinePoolReplicas: 1,
+    });
+    return client;
+  }
+
+  async function compareOn(server: ApiServer, flags: string[]): Promise<string> {
+    const args = ['describe', 'cluster', 'dev', '-n', 'team-a', ...flags];
+    const [mine, reference] = await Promise.all([
+      runClusterctl(withRepo(server, args), { env }),
+      runGo(go!, withRepo(server, args), env),
+    ]);
+    expect(reference.exitCode, reference.stderr).toBe(0);
+    expect(mine.exitCode, mine.stderr).toBe(0);
+    expect(mine.stdout).toBe(reference.stdout);
+    return mine.stdout;
+  }
+
+  it('initialises one management cluster with each tool and describes both alike', async () => {
+    expect(go, 'the Go clusterctl reference binary is required (scripts/setup-go-clusterctl.sh)').toBeDefined();
+    const a = await runClusterctl(withRepo(oursServer, ['init', ...pinned]), { env });
+    expect(a.exitCode, a.stderr).toBe(0);
+    const b = await runGo(go!, withRepo(goServer, ['init', ...pinned]), env);
+    expect(b.exitCode, b.stderr).toBe(0);
+    const clients = [await provisionCluster(oursServer), await provisionCluster(goServer)];
+
+    // The fixture provider CRDs carry no contract labels: both tools then cannot read the provider
+    // objects and show the Cluster with every machine under Other.
+    for (const server of [oursServer, goServer]) {
+      const text = await compareOn(server, []);
+      expect(text).toContain('Other');
+      expect(text).not.toContain('KubeadmControlPlane');
+    }
+
+    // Label the provider CRDs with their contract, as released providers do: now the whole tree shows.
+    for (const client of clients) {
+      for (const crd of await client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) {
+        const provider = crd.metadata.labels?.['cluster.x-k8s.io/provider'];
+        if (!provider || provider === 'cluster-api' || provider === 'cert-manager') continue;
+        await client.patch(
+          { apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name! },
+          { metadata: { labels: { 'cluster.x-k8s.io/v1beta1': 'v1beta1', 'cluster.x-k8s.io/v1beta2': 'v1beta2' } } },
+          'merge',
+        );
+      }
+    }
+    const outputs: string[] = [];
+    for (const server of [oursServer, goServer]) {
+      const text = await compareOn(server, []);
+      expect(text).toMatch(/ControlPlane - KubeadmControlPlane\/dev-cp +3\/3/);
+      expect(text).toMatch(/MachinePool\/dev-mp-0/);
+      await compareOn(server, ['--show-templates', '--show-machinesets', '--grouping=false']);
+      await compareOn(server, ['--v1beta2=false', '--show-conditions', 'all']);
+      outputs.push(text);
+    }
+    // The same cluster objects on either management cluster read the same.
+    expect(outputs[0]).toBe(outputs[1]);
   });
 });
