@@ -19,7 +19,7 @@ import { runClusterctl, type CliResult } from '../harness/cli.js';
 import { goClusterctlPath } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
 import { createDescribeCluster, installDescribeCrds } from '../fixtures/describe-cluster.js';
-import { writeProviderRepository } from '../fixtures/provider-repo.js';
+import { pinnedInitFlags, writeProviderRepository } from '../fixtures/provider-repo.js';
 
 /**
  * Runs the Go clusterctl. Its `--v1beta2=false` table is written to file descriptor 0 (stdin),
@@ -271,16 +271,6 @@ describe('describe on clusters initialised by either tool', () => {
   let goServer: ApiServer;
   let repo: { base: string; configPath: string };
   let env: Record<string, string>;
-  const pinned = [
-    '--core',
-    'cluster-api:v1.13.0',
-    '-b',
-    'kubeadm:v1.13.0',
-    '-c',
-    'kubeadm:v1.13.0',
-    '-i',
-    'docker:v1.13.0',
-  ];
   const withRepo = (server: ApiServer, args: string[]) => [
     ...args,
     '--config',
@@ -342,9 +332,9 @@ describe('describe on clusters initialised by either tool', () => {
 
   it('initialises one management cluster with each tool and describes both alike', async () => {
     expect(go, 'the Go clusterctl reference binary is required (scripts/setup-go-clusterctl.sh)').toBeDefined();
-    const a = await runClusterctl(withRepo(oursServer, ['init', ...pinned]), { env });
+    const a = await runClusterctl(withRepo(oursServer, ['init', ...pinnedInitFlags]), { env });
     expect(a.exitCode, a.stderr).toBe(0);
-    const b = await runGo(go!, withRepo(goServer, ['init', ...pinned]), env);
+    const b = await runGo(go!, withRepo(goServer, ['init', ...pinnedInitFlags]), env);
     expect(b.exitCode, b.stderr).toBe(0);
     const clients = [await provisionCluster(oursServer), await provisionCluster(goServer)];
 

@@ -13,18 +13,9 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
-import { fixtureCertManager, writeProviderRepository } from '../fixtures/provider-repo.js';
+import { fixtureCertManager, pinnedInitFlags, writeProviderRepository } from '../fixtures/provider-repo.js';
 
-const pinned = [
-  '--core',
-  'cluster-api:v1.13.0',
-  '-b',
-  'kubeadm:v1.13.0',
-  '-c',
-  'kubeadm:v1.13.0',
-  '-i',
-  'docker:v1.13.0',
-];
+const pinned = pinnedInitFlags;
 
 describe('upgrade and delete, with the Go clusterctl as the reference', () => {
   const go = goClusterctlPath();
