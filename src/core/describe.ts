@@ -66,7 +66,10 @@ class CrdLabels {
   }
 }
 
-/** Reads the objects references point to: one LIST per kind referenced more than once, else one GET. */
+/** Up to this many objects of one kind are read one by one (in parallel); more with one LIST. */
+const fewObjects = 8;
+
+/** Reads the objects references point to: a few GETs per kind, or one LIST for many. */
 async function readReferenced(
   client: KubeClient,
   crds: CrdLabels,
@@ -90,10 +93,11 @@ async function readReferenced(
     if (!latest) return;
     const apiVersion = `${group}/${latest.apiVersion}`;
     try {
-      if (names.size === 1) {
-        const [name] = names;
-        const obj = await client.get({ apiVersion, kind, namespace, name: name! });
-        if (obj) into.set(`${group}/${kind}/${name}`, obj);
+      if (names.size <= fewObjects) {
+        await mapWithConcurrency([...names], concurrency, async (name) => {
+          const obj = await client.get({ apiVersion, kind, namespace, name });
+          if (obj) into.set(`${group}/${kind}/${name}`, obj);
+        });
         return;
       }
       for (const obj of await client.list(apiVersion, kind, { namespace })) {
@@ -176,24 +180,27 @@ export async function describeCluster(
     }
   }
 
-  const refs: GroupKindRef[] = [];
-  const push = (ref: GroupKindRef | undefined) => {
-    if (ref?.apiGroup && ref.kind && ref.name) refs.push(ref);
-  };
-  push(refAt(cluster, 'spec', 'infrastructureRef'));
-  push(refAt(cluster, 'spec', 'controlPlaneRef'));
-  for (const m of machines) {
-    push(refAt(m, 'spec', 'infrastructureRef'));
-    push(refAt(m, 'spec', 'bootstrap', 'configRef'));
-  }
-  for (const mp of machinePools) {
-    push(refAt(mp, 'spec', 'template', 'spec', 'infrastructureRef'));
-    push(refAt(mp, 'spec', 'template', 'spec', 'bootstrap', 'configRef'));
-  }
-
   const crds = new CrdLabels(client);
   const objects = new Map<string, KubeObject>();
-  await readReferenced(client, crds, namespace, refs, objects);
+  const attempted = new Set<string>();
+  const keyOf = (ref: GroupKindRef) => `${ref.apiGroup}/${ref.kind}/${ref.name}`;
+  const read = async (refs: (GroupKindRef | undefined)[]) => {
+    const todo = refs.filter(
+      (r): r is GroupKindRef => Boolean(r?.apiGroup && r.kind && r.name) && !attempted.has(keyOf(r!)),
+    );
+    for (const r of todo) attempted.add(keyOf(r));
+    if (todo.length > 0) await readReferenced(client, crds, namespace, todo, objects);
+  };
+  // What shapes the tree first (infrastructure cluster, control plane, machine pool templates); the
+  // objects of each machine are read next, and only for the machines that show as rows of their own.
+  await read([
+    refAt(cluster, 'spec', 'infrastructureRef'),
+    refAt(cluster, 'spec', 'controlPlaneRef'),
+    ...machinePools.flatMap((mp) => [
+      refAt(mp, 'spec', 'template', 'spec', 'infrastructureRef'),
+      refAt(mp, 'spec', 'template', 'spec', 'bootstrap', 'configRef'),
+    ]),
+  ]);
 
   if (options.showTemplates) {
     const templateKinds: { apiGroup: string; kind: string }[] = [];
@@ -213,19 +220,31 @@ export async function describeCluster(
     await crds.ensure(templateKinds);
   }
 
-  const tree = buildObjectTree(
-    {
-      cluster,
-      machines,
-      machineSets,
-      machineDeployments,
-      machinePools,
-      resourceSetBinding,
-      crdLabels: (group, kind) => crds.get(group, kind),
-      resolve: (ref) => objects.get(`${ref.apiGroup}/${ref.kind}/${ref.name}`),
-    },
-    { addTemplateVirtualNode: true, ...options },
-  );
+  const missing: GroupKindRef[] = [];
+  const build = () =>
+    buildObjectTree(
+      {
+        cluster,
+        machines,
+        machineSets,
+        machineDeployments,
+        machinePools,
+        resourceSetBinding,
+        crdLabels: (group, kind) => crds.get(group, kind),
+        resolve: (ref) => {
+          const obj = objects.get(keyOf(ref));
+          if (!obj && !attempted.has(keyOf(ref))) missing.push(ref);
+          return obj;
+        },
+      },
+      { addTemplateVirtualNode: true, ...options },
+    );
+  let tree = build();
+  if (missing.length > 0) {
+    // A machine's own objects never change which machines are grouped: build again with them.
+    await read(missing);
+    tree = build();
+  }
   return {
     conditionsVersion: options.v1beta1 ? 'v1beta1' : 'v1beta2',
     cluster: { namespace, name },
