@@ -11,11 +11,13 @@ import type { KubeClient } from './ports.js';
 import { expectedCrdName } from './repository/pluralize.js';
 import { latestContractVersion } from './tree/contract.js';
 import {
+  addMachineObjects,
   addonsApiVersion,
   buildObjectTree,
   clusterNameLabel,
   coreApiVersion,
   refAt,
+  type DeferredMachine,
   type DescribeTreeOptions,
   type GroupKindRef,
 } from './tree/discovery.js';
@@ -33,32 +35,46 @@ export interface DescribeClusterDeps {
 }
 
 const concurrency = 8;
+/** Large pages: a cluster of a few thousand machines in one or two round trips per kind. */
+const pageSize = 2000;
 
 function isNotFound(error: unknown): boolean {
   return isClusterctlError(error) && error.code === 'NOT_FOUND';
 }
 
-/** Reads the labels of the CRDs behind provider kinds, once per kind. */
+/** Reads the labels of the CRDs behind provider kinds, once per kind (concurrent callers share the read). */
 class CrdLabels {
+  private readonly reads = new Map<string, Promise<void>>();
   private readonly cache = new Map<string, Record<string, string> | undefined>();
   constructor(private readonly client: KubeClient) {}
 
   async ensure(gks: Iterable<{ apiGroup: string; kind: string }>): Promise<void> {
-    const missing = new Map<string, { apiGroup: string; kind: string }>();
+    const pending: { key: string; gk: { apiGroup: string; kind: string } }[] = [];
+    const waits: Promise<void>[] = [];
     for (const gk of gks) {
       const key = `${gk.apiGroup}/${gk.kind}`;
-      if (!this.cache.has(key) && !missing.has(key)) missing.set(key, gk);
+      const inFlight = this.reads.get(key);
+      if (inFlight) waits.push(inFlight);
+      else if (!pending.some((p) => p.key === key)) pending.push({ key, gk });
     }
-    await mapWithConcurrency([...missing], concurrency, async ([key, gk]) => {
-      const crd = gk.kind
-        ? await this.client.get({
-            apiVersion: 'apiextensions.k8s.io/v1',
-            kind: 'CustomResourceDefinition',
-            name: expectedCrdName(gk.apiGroup, gk.kind),
-          })
-        : undefined;
-      this.cache.set(key, crd ? (crd.metadata.labels ?? {}) : undefined);
-    });
+    let release!: () => void;
+    const batch = new Promise<void>((resolve) => (release = resolve));
+    for (const { key } of pending) this.reads.set(key, batch);
+    try {
+      await mapWithConcurrency(pending, concurrency, async ({ key, gk }) => {
+        const crd = gk.kind
+          ? await this.client.get({
+              apiVersion: 'apiextensions.k8s.io/v1',
+              kind: 'CustomResourceDefinition',
+              name: expectedCrdName(gk.apiGroup, gk.kind),
+            })
+          : undefined;
+        this.cache.set(key, crd ? (crd.metadata.labels ?? {}) : undefined);
+      });
+    } finally {
+      release();
+    }
+    await Promise.all(waits);
   }
 
   get(group: string, kind: string): Record<string, string> | undefined {
@@ -100,7 +116,7 @@ async function readReferenced(
         });
         return;
       }
-      for (const obj of await client.list(apiVersion, kind, { namespace })) {
+      for (const obj of await client.list(apiVersion, kind, { namespace, pageSize })) {
         if (names.has(obj.metadata.name ?? '')) into.set(`${group}/${kind}/${obj.metadata.name}`, obj);
       }
     } catch (error) {
@@ -112,7 +128,11 @@ async function readReferenced(
 
 async function listOrEmpty(client: KubeClient, kind: string, namespace: string, clusterName: string) {
   try {
-    return await client.list(coreApiVersion, kind, { namespace, labelSelector: `${clusterNameLabel}=${clusterName}` });
+    return await client.list(coreApiVersion, kind, {
+      namespace,
+      labelSelector: `${clusterNameLabel}=${clusterName}`,
+      pageSize,
+    });
   } catch (error) {
     if (isNotFound(error)) return [];
     throw error;
@@ -142,11 +162,18 @@ export async function describeCluster(
 ): Promise<DescribeResult> {
   const { client } = deps;
   validateDescribeOptions(options);
-  await checkManagementCluster(client, { strict: true });
   const namespace = options.namespace || client.currentNamespace;
   const name = options.clusterName;
 
-  const cluster = await client.get({ apiVersion: coreApiVersion, kind: 'Cluster', namespace, name });
+  // The checks, the Cluster and the lists of its machines and machine owners go out together; the
+  // check's verdict is still the first thing reported.
+  const handled = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+  const checked = handled(checkManagementCluster(client, { strict: true }));
+  const clusterRead = handled(client.get({ apiVersion: coreApiVersion, kind: 'Cluster', namespace, name }));
+  const kinds = ['Machine', 'MachineSet', 'MachineDeployment', 'MachinePool'] as const;
+  const listed = handled(mapWithConcurrency(kinds, concurrency, (kind) => listOrEmpty(client, kind, namespace, name)));
+  await checked;
+  const cluster = await clusterRead;
   if (!cluster) {
     throw new ClusterctlError(
       'NOT_FOUND',
@@ -156,10 +183,7 @@ export async function describeCluster(
       },
     );
   }
-
-  const kinds = ['Machine', 'MachineSet', 'MachineDeployment', 'MachinePool'] as const;
-  const lists = await mapWithConcurrency(kinds, concurrency, (kind) => listOrEmpty(client, kind, namespace, name));
-  const [machines, machineSets, machineDeployments, machinePools] = lists as [
+  const [machines, machineSets, machineDeployments, machinePools] = (await listed) as [
     KubeObject[],
     KubeObject[],
     KubeObject[],
@@ -193,12 +217,21 @@ export async function describeCluster(
   };
   // What shapes the tree first (infrastructure cluster, control plane, machine pool templates); the
   // objects of each machine are read next, and only for the machines that show as rows of their own.
-  await read([
-    refAt(cluster, 'spec', 'infrastructureRef'),
-    refAt(cluster, 'spec', 'controlPlaneRef'),
-    ...machinePools.flatMap((mp) => [
-      refAt(mp, 'spec', 'template', 'spec', 'infrastructureRef'),
-      refAt(mp, 'spec', 'template', 'spec', 'bootstrap', 'configRef'),
+  const machineRefs = machines.flatMap((m) => [
+    refAt(m, 'spec', 'infrastructureRef'),
+    refAt(m, 'spec', 'bootstrap', 'configRef'),
+  ]);
+  const machineKinds = new Map<string, GroupKindRef>();
+  for (const r of machineRefs) if (r?.apiGroup && r.kind) machineKinds.set(`${r.apiGroup}/${r.kind}`, r);
+  await Promise.all([
+    crds.ensure(machineKinds.values()),
+    read([
+      refAt(cluster, 'spec', 'infrastructureRef'),
+      refAt(cluster, 'spec', 'controlPlaneRef'),
+      ...machinePools.flatMap((mp) => [
+        refAt(mp, 'spec', 'template', 'spec', 'infrastructureRef'),
+        refAt(mp, 'spec', 'template', 'spec', 'bootstrap', 'configRef'),
+      ]),
     ]),
   ]);
 
@@ -220,31 +253,31 @@ export async function describeCluster(
     await crds.ensure(templateKinds);
   }
 
-  const missing: GroupKindRef[] = [];
-  const build = () =>
-    buildObjectTree(
-      {
-        cluster,
-        machines,
-        machineSets,
-        machineDeployments,
-        machinePools,
-        resourceSetBinding,
-        crdLabels: (group, kind) => crds.get(group, kind),
-        resolve: (ref) => {
-          const obj = objects.get(keyOf(ref));
-          if (!obj && !attempted.has(keyOf(ref))) missing.push(ref);
-          return obj;
-        },
-      },
-      { addTemplateVirtualNode: true, ...options },
-    );
-  let tree = build();
-  if (missing.length > 0) {
-    // A machine's own objects never change which machines are grouped: build again with them.
-    await read(missing);
-    tree = build();
-  }
+  const resolve = (ref: GroupKindRef) => objects.get(keyOf(ref));
+  const deferred: DeferredMachine[] = [];
+  const tree = buildObjectTree(
+    {
+      cluster,
+      machines,
+      machineSets,
+      machineDeployments,
+      machinePools,
+      resourceSetBinding,
+      crdLabels: (group, kind) => crds.get(group, kind),
+      resolve,
+    },
+    { addTemplateVirtualNode: true, ...options },
+    deferred,
+  );
+  // Only machines that show as rows of their own need their infrastructure and bootstrap objects.
+  const visible = deferred.filter((d) => tree.has(d.machine.uid));
+  await read(
+    visible.flatMap((d) => [
+      refAt(d.object, 'spec', 'infrastructureRef'),
+      refAt(d.object, 'spec', 'bootstrap', 'configRef'),
+    ]),
+  );
+  for (const d of visible) addMachineObjects(tree, d.machine, d.object, resolve);
   return {
     conditionsVersion: options.v1beta1 ? 'v1beta1' : 'v1beta2',
     cluster: { namespace, name },

@@ -101,7 +101,38 @@ function apiVersionFor(snapshot: DescribeSnapshot, group: string, kind: string):
   return `${group}/${latest.apiVersion}`;
 }
 
-export function buildObjectTree(snapshot: DescribeSnapshot, options: DescribeTreeOptions = {}): ObjectTree {
+/** A visible machine whose infrastructure and bootstrap objects are still to be added. */
+export interface DeferredMachine {
+  machine: TreeObject;
+  object: KubeObject;
+}
+
+/** Adds a machine's infrastructure and bootstrap objects under it (hidden when they only echo the machine). */
+export function addMachineObjects(
+  tree: ObjectTree,
+  machine: TreeObject,
+  m: KubeObject,
+  resolve: (ref: GroupKindRef) => KubeObject | undefined,
+): void {
+  const read = (ref: GroupKindRef | undefined) => (ref ? resolve(ref) : undefined);
+  const infraObj = read(refAt(m, 'spec', 'infrastructureRef'));
+  if (infraObj)
+    tree.add(machine, apiObject(infraObj, 'unstructured'), { metaName: 'MachineInfrastructure', noEcho: true });
+  const bootstrapObj = read(refAt(m, 'spec', 'bootstrap', 'configRef'));
+  if (bootstrapObj)
+    tree.add(machine, apiObject(bootstrapObj, 'unstructured'), { metaName: 'BootstrapConfig', noEcho: true });
+}
+
+/**
+ * Builds the tree. With `deferred`, the machines' own objects are not resolved: the machines that
+ * show as rows of their own are listed there instead, for the caller to read just those objects and
+ * add them with addMachineObjects (which machines are grouped never depends on them).
+ */
+export function buildObjectTree(
+  snapshot: DescribeSnapshot,
+  options: DescribeTreeOptions = {},
+  deferred?: DeferredMachine[],
+): ObjectTree {
   const clusterObj: KubeObject = { ...snapshot.cluster, apiVersion: coreApiVersion, kind: 'Cluster' };
   const namespace = clusterObj.metadata.namespace ?? '';
   const cluster = apiObject(clusterObj, 'Cluster');
@@ -151,12 +182,8 @@ export function buildObjectTree(snapshot: DescribeSnapshot, options: DescribeTre
     const { visible } = tree.add(parent, machine);
     machineMap.add(machine.name);
     if (!visible) return;
-    const infraObj = resolve(refAt(m, 'spec', 'infrastructureRef'));
-    if (infraObj)
-      tree.add(machine, apiObject(infraObj, 'unstructured'), { metaName: 'MachineInfrastructure', noEcho: true });
-    const bootstrapObj = resolve(refAt(m, 'spec', 'bootstrap', 'configRef'));
-    if (bootstrapObj)
-      tree.add(machine, apiObject(bootstrapObj, 'unstructured'), { metaName: 'BootstrapConfig', noEcho: true });
+    if (deferred) deferred.push({ machine, object: m });
+    else addMachineObjects(tree, machine, m, (ref) => snapshot.resolve(ref));
   };
 
   const machines = snapshot.machines;

@@ -36,6 +36,7 @@ export interface TreeObject {
   groupingObject: boolean;
   /** This node is the result of grouping. */
   groupObject: boolean;
+  /** Names of the grouped objects (in no order; readers sort them). */
   groupItems: string[];
   counters: { available: number; ready: number; upToDate: number };
   showConditions: ConditionFilter;
@@ -387,7 +388,7 @@ export class ObjectTree {
   }
 
   private updateGroup(group: TreeObject, obj: TreeObject): void {
-    group.groupItems = [...group.groupItems, obj.name].sort(compareStrings);
+    group.groupItems.push(obj.name);
     // The v1beta1 view keeps the group's first transition time; the v1beta2 view keeps the earliest.
     if (this.options.v1beta1) return;
     const available = availableOf(obj);
@@ -416,6 +417,11 @@ export class ObjectTree {
     }
     children.add(obj.uid);
     this.parentship.set(obj.uid, parent.uid);
+  }
+
+  /** Whether a node is (still) in the tree: false once merged into a group. */
+  has(uid: string): boolean {
+    return this.items.has(uid);
   }
 
   /** The children of a node, in no particular order. */

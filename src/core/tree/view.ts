@@ -6,6 +6,7 @@
 import { pluralize } from '../repository/pluralize.js';
 import {
   availableOf,
+  compareStrings,
   fieldAt,
   readyOf,
   upToDateOf,
@@ -138,7 +139,7 @@ function describeRow(o: TreeObject, node: DescribeNode): void {
 
 function groupNote(o: TreeObject): string | undefined {
   if (!o.groupObject) return undefined;
-  const items = o.groupItems;
+  const items = [...o.groupItems].sort(compareStrings);
   return items.length <= 2 ? `See ${items.join(', ')}` : `See ${items.slice(0, 2).join(', ')}, ...`;
 }
 
@@ -161,7 +162,7 @@ function toNode(tree: ObjectTree, o: TreeObject): DescribeNode {
   // Children go last, so the row's own fields come first in -o json|yaml.
   delete (node as Partial<DescribeNode>).children;
   if (o.metaName) node.metaName = o.metaName;
-  if (o.groupObject) node.group = { items: [...o.groupItems] };
+  if (o.groupObject) node.group = { items: [...o.groupItems].sort(compareStrings) };
   if (tree.options.v1beta1) {
     node.condition = v1beta1ReadyOf(o);
     if (o.showConditions) {
