@@ -18,7 +18,7 @@ import { freePort, type ApiServer } from '../harness/apiserver.js';
 import { runClusterctl, type CliResult } from '../harness/cli.js';
 import { goClusterctlPath } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
-import { createDescribeCluster, installDescribeCrds } from '../fixtures/describe-cluster.js';
+import { createDescribeCluster, createEdgeClusters, installDescribeCrds } from '../fixtures/describe-cluster.js';
 import { pinnedInitFlags, writeProviderRepository } from '../fixtures/provider-repo.js';
 
 /**
@@ -78,6 +78,8 @@ describe('clusterctl describe cluster', () => {
       resourceSets: ['calico', 'csi'],
       deletingWorker: true,
     });
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'corners' } });
+    await createEdgeClusters(client, 'corners');
   });
   afterAll(async () => {
     await server?.stop();
@@ -140,6 +142,25 @@ describe('clusterctl describe cluster', () => {
       expect(mine.stdout).toBe(reference.stdout);
     },
   );
+
+  const corners = ['broken', 'legacy', 'empty'].flatMap((cluster) =>
+    [
+      [],
+      ['--show-conditions', 'all'],
+      ['--show-templates', '--grouping=false'],
+      ['--v1beta2=false', '--show-conditions', 'all+'],
+    ].map((flags) => [`${cluster} ${flags.join(' ') || '(no flags)'}`, cluster, flags] as const),
+  );
+  it.each(corners)('matches the Go clusterctl on a corner case: %s', async (_label, cluster, flags) => {
+    const [mine, reference] = await Promise.all([
+      ours(cluster, '-n', 'corners', ...flags),
+      theirs(cluster, '-n', 'corners', ...flags),
+    ]);
+    expect(reference.exitCode, reference.stderr).toBe(0);
+    expect(mine.exitCode, mine.stderr).toBe(0);
+    expect(mine.stdout).toContain(`Cluster/${cluster}`);
+    expect(mine.stdout).toBe(reference.stdout);
+  });
 
   it('warns that --v1beta2 is deprecated, as the Go tool does', async () => {
     const result = await ours('prod', '-n', ns, '--v1beta2=false');
