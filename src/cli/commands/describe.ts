@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
 import { describeCluster, validateDescribeOptions } from '../../core/describe.js';
 import { ClusterctlError } from '../../errors.js';
@@ -69,32 +69,48 @@ export function registerDescribe(program: Command, run: CommandRunner): void {
       "list of comma separated kind or kind/name for which the command should show all the object's conditions (use 'all' to show conditions for everything, use the + suffix to show only non-zero conditions).",
     )
     .option('--show-machinesets', 'Show MachineSet objects.')
-    .option('--no-show-machinesets')
+    .addOption(new Option('--no-show-machinesets').hideHelp())
     .option('--show-resourcesets', 'Show cluster resource sets.')
-    .option('--no-show-resourcesets')
+    .addOption(new Option('--no-show-resourcesets').hideHelp())
     .option('--show-templates', 'Show infrastructure and bootstrap config templates associated with the cluster.')
-    .option('--no-show-templates')
+    .addOption(new Option('--no-show-templates').hideHelp())
     .option(
       '--echo',
       "Show MachineInfrastructure and BootstrapConfig when ready condition is true or it has the Status, Severity and Reason of the machine's object.",
     )
-    .option('--no-echo')
+    .addOption(new Option('--no-echo').hideHelp())
     .option(
       '--grouping',
       'Groups machines when ready condition has the same Status, Severity and Reason (default true; --grouping=false to disable).',
     )
-    .option('--no-grouping')
+    .addOption(new Option('--no-grouping').hideHelp())
     .option(
       '--v1beta2',
       'Use V1Beta2 conditions (default true; deprecated, --v1beta2=false shows the v1beta1 Ready/Severity table).',
     )
-    .option('--no-v1beta2')
+    .addOption(new Option('--no-v1beta2').hideHelp())
     .option(
       '-c, --color',
       'Enable or disable color output; if not set color is enabled by default only if using tty. The flag is overridden by the NO_COLOR env variable if set.',
     )
-    .option('--no-color')
+    .addOption(new Option('--no-color').hideHelp())
     .option('-o, --output <format>', 'Output format: text (default), yaml or json (the tree as data).', 'text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # The cluster test-1 in the current namespace.
+  clusterctl describe cluster test-1
+
+  # Every condition of the control plane, and only the non-zero ones of one machine.
+  clusterctl describe cluster test-1 --show-conditions KubeadmControlPlane,Machine/m1+
+
+  # One row per machine, with their infrastructure and bootstrap objects even when they are ready.
+  clusterctl describe cluster test-1 --grouping=false --echo
+
+  # The same tree as data, for scripts.
+  clusterctl describe cluster test-1 -o json`,
+    )
     .allowExcessArguments(true)
     .action(
       run<DescribeFlags>(async (ctx, opts, args) => {
