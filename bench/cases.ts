@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, type Etcd } from '../test/harness/apiserver.js';
 import { writeProviderRepository } from '../test/fixtures/provider-repo.js';
+import { createDescribeCluster, installDescribeCrds } from '../test/fixtures/describe-cluster.js';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createKubeClientFromConfig } from '../src/adapters/kube/client.js';
 
 export interface PreparedRun {
   args: string[];
@@ -20,6 +23,10 @@ export interface BenchCase {
   go?: boolean;
   /** Called before every timed run (not timed). */
   prepare: () => Promise<PreparedRun>;
+  /** Called once after the case's last run. */
+  teardown?: () => Promise<void>;
+  /** Timed runs for this case (default: BENCH_RUNS). */
+  runs?: number;
 }
 
 export function benchCases(root: string, _work: string, etcd: Etcd): BenchCase[] {
@@ -50,6 +57,7 @@ export function benchCases(root: string, _work: string, etcd: Etcd): BenchCase[]
           ],
         }),
     },
+    ...describeCases(etcd),
     {
       name: 'init core+kubeadm+docker on a fresh API server (local repo)',
       prepare: async () => {
@@ -79,4 +87,48 @@ function offlineConfigFor(root: string, _offline: string): string {
   );
   writeFileSync(offlineConfigPath, `providers:\n  - name: docker\n    type: InfrastructureProvider\n    url: ${url}\n`);
   return offlineConfigPath;
+}
+
+/**
+ * describe cluster on a cluster with 1,000 machines (3 control plane, 997 in one MachineDeployment,
+ * 5 of them not ready), each with its DockerMachine and KubeadmConfig: written once, described by
+ * both tools; grouped (the default) and with --grouping=false (every machine a row, and the Go tool
+ * reads each machine's infrastructure and bootstrap object one by one).
+ */
+function describeCases(etcd: Etcd): BenchCase[] {
+  let ready: Promise<{ kubeconfigPath: string; stop: () => Promise<void> }> | undefined;
+  const server = () =>
+    (ready ??= (async () => {
+      const s = await startApiServer({ etcd, controllerManager: false });
+      const kc = new KubeConfig();
+      kc.loadFromString(s.kubeconfig);
+      const client = createKubeClientFromConfig(kc);
+      await installDescribeCrds(client);
+      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+      await createDescribeCluster(client, {
+        name: 'big',
+        namespace: 'bench',
+        cpReplicas: 3,
+        workerReplicas: 997,
+        notReadyWorkers: 5,
+        concurrency: 32,
+      });
+      return s;
+    })());
+  const args = async (...flags: string[]) => ({
+    args: ['describe', 'cluster', 'big', '-n', 'bench', ...flags, '--kubeconfig', (await server()).kubeconfigPath],
+  });
+  let cases = 2;
+  const teardown = async () => {
+    if (--cases === 0 && ready) await (await ready).stop();
+  };
+  return [
+    { name: 'describe cluster, 1,000 machines (grouped)', prepare: () => args(), teardown },
+    {
+      name: 'describe cluster, 1,000 machines, --grouping=false',
+      prepare: () => args('--grouping=false'),
+      teardown,
+      runs: 3,
+    },
+  ];
 }

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const oursTimes: number[] = [];
     const goTimes: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < (c.runs ?? runs); i++) {
       const mine = await c.prepare();
       oursTimes.push(time(process.execPath, [ours, ...mine.args], { ...env, ...mine.env }));
       await mine.cleanup?.();
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       }
     }
     rows.push({ name: c.name, oursMs: median(oursTimes), goMs: goTimes.length > 0 ? median(goTimes) : undefined });
+    await c.teardown?.();
   }
   // Move: objects/s between two API servers, ours next to the Go tool and the bare ceiling.
   let moveRows: MoveBenchRow[] = [];

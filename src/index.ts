@@ -103,3 +103,6 @@ export {
 } from './core/bootstrap.js';
 export { createBootstrapStateStore, bootstrapStateDir } from './adapters/state/bootstrap-state.js';
 export { createKindCli, findExecutable } from './adapters/process.js';
+export { describeCluster, type DescribeClusterDeps, type DescribeClusterOptions } from './core/describe.js';
+export type { DescribeNode, DescribeResult, TreeCondition } from './core/tree/types.js';
+export { formatDescribeTree } from './ui/tree.js';

@@ -7,6 +7,7 @@ import { registerBootstrap } from './commands/bootstrap.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerDelete } from './commands/delete.js';
+import { registerDescribe } from './commands/describe.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
@@ -83,6 +84,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   registerCompletion(program, run);
   registerConfig(program, run);
   registerDelete(program, run);
+  registerDescribe(program, run);
   registerGenerate(program, run);
   registerGet(program, run);
   registerInit(program, run);

@@ -44,6 +44,8 @@ export interface ListOptions {
   namespace?: string | undefined;
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
+  /** Objects per page (the adapter's default when absent); large pages save round trips. */
+  pageSize?: number | undefined;
 }
 
 export interface WriteOptions {

@@ -468,7 +468,7 @@ export function createKubeClientFromConfig(
             query({
               labelSelector: listOptions.labelSelector,
               fieldSelector: listOptions.fieldSelector,
-              limit: '500',
+              limit: String(listOptions.pageSize ?? 500),
               continue: cont,
             }),
           `list ${kind} (${apiVersion})${listOptions.namespace ? ` in namespace ${listOptions.namespace}` : ''}`,
