@@ -471,7 +471,7 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
       await createClusters(ca, ns, 4, { workers: 2 });
       const expected = [...(await snapshotNamespace(ca, ns)).keys()].sort();
       let [from, to] = [a, b];
-      const rounds = 6;
+      const rounds = 10;
       for (let round = 0; round < rounds; round++) {
         const delay = 150 + Math.floor(Math.random() * 1200);
         const killed = await runClusterctl(

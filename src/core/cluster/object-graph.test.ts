@@ -257,6 +257,62 @@ describe('move object graph', () => {
     expect(deletedFromSource(nodes.find((n) => n.name === 'c1')!)).toBe(true);
   });
 
+  it('orders MachinePools with their infrastructure pools, bootstrap configs and machines', () => {
+    const cluster = obj(capi, 'Cluster', 'ns', 'c1');
+    const mp = obj(capi, 'MachinePool', 'ns', 'mp', { owners: [cluster] });
+    const dmp = obj(infra, 'DockerMachinePool', 'ns', 'mp', { owners: [mp] });
+    const cfg = obj(bootstrap, 'KubeadmConfig', 'ns', 'mp-cfg', { owners: [mp] });
+    const m = obj(capi, 'Machine', 'ns', 'mp-m0', { owners: [mp] });
+    const dm = obj(infra, 'DockerMachine', 'ns', 'mp-m0', { owners: [dmp, m] });
+    const poolTypes = discoveryTypesFromCrds([
+      crd('cluster.x-k8s.io', 'Cluster'),
+      crd('cluster.x-k8s.io', 'MachinePool'),
+      crd('cluster.x-k8s.io', 'Machine'),
+      crd('infrastructure.cluster.x-k8s.io', 'DockerMachinePool'),
+      crd('infrastructure.cluster.x-k8s.io', 'DockerMachine'),
+      crd('bootstrap.cluster.x-k8s.io', 'KubeadmConfig'),
+    ]);
+    expect(groupNames(buildObjectGraph(poolTypes, [cluster, mp, dmp, cfg, m, dm], { namespace: 'ns' }))).toEqual([
+      ['Cluster/c1'],
+      ['MachinePool/mp'],
+      ['DockerMachinePool/mp', 'KubeadmConfig/mp-cfg', 'Machine/mp-m0'],
+      // Owned by both the pool's infrastructure and its Machine: after both.
+      ['DockerMachine/mp-m0'],
+    ]);
+  });
+
+  it('moves a Secret shared by two clusters once, after both owners', () => {
+    const objs = [...clusterObjects('ns', 'c1'), ...clusterObjects('ns', 'c2')];
+    const cfg1 = objs.find((o) => o.metadata.name === 'c1-cp-0' && o.kind === 'KubeadmConfig')!;
+    const cfg2 = objs.find((o) => o.metadata.name === 'c2-cp-0' && o.kind === 'KubeadmConfig')!;
+    const shared = obj('v1', 'Secret', 'ns', 'shared-ca-bundle', { owners: [cfg1, cfg2] });
+    const graph = buildObjectGraph(types, [...objs, shared], { namespace: 'ns' });
+    const { groups } = moveSequence(graph);
+    const at = (name: string, kind: string) =>
+      groups.findIndex((g) => g.some((n) => n.name === name && n.kind === kind));
+    expect(groups.flat().filter((n) => n.name === 'shared-ca-bundle')).toHaveLength(1);
+    expect(at('shared-ca-bundle', 'Secret')).toBeGreaterThan(
+      Math.max(at('c1-cp-0', 'KubeadmConfig'), at('c2-cp-0', 'KubeadmConfig')),
+    );
+    const node = groups.flat().find((n) => n.name === 'shared-ca-bundle')!;
+    expect(node.tenants.size).toBe(2);
+  });
+
+  it('restricting to one cluster leaves a Secret shared with another cluster unordered and reported', () => {
+    const objs = [...clusterObjects('ns', 'c1'), ...clusterObjects('ns', 'c2')];
+    const cfg1 = objs.find((o) => o.metadata.name === 'c1-cp-0' && o.kind === 'KubeadmConfig')!;
+    const cfg2 = objs.find((o) => o.metadata.name === 'c2-cp-0' && o.kind === 'KubeadmConfig')!;
+    const shared = obj('v1', 'Secret', 'ns', 'shared-ca-bundle', { owners: [cfg1, cfg2] });
+    const graph = buildObjectGraph(types, [...objs, shared], { namespace: 'ns' });
+    restrictToClusters(graph, ['c1']);
+    const { groups, leftBehind } = moveSequence(graph);
+    const moved = groups.flat();
+    expect(moved.map((n) => n.name)).toContain('c1-cp-0');
+    // c2 is never copied, not even as an owner of the shared Secret.
+    expect(moved.filter((n) => n.name.startsWith('c2'))).toEqual([]);
+    expect(leftBehind.map((n) => n.name)).toEqual(['shared-ca-bundle']);
+  });
+
   it('parses cluster secret names like clusterctl', () => {
     expect(clusterNameOfSecret('my-cluster-kubeconfig')).toBe('my-cluster');
     expect(clusterNameOfSecret('my-cluster-ca')).toBe('my-cluster');

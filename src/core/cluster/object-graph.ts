@@ -285,6 +285,13 @@ export function restrictToClusters(graph: ObjectGraph, clusterNames: readonly st
   const keep = new Set<string>();
   for (const n of graph.nodes.values()) if ([...n.tenants].some((t) => rootIds.has(t))) keep.add(n.uid);
   // Owners the kept objects need: copied, and deleted only when nothing else depends on them.
+  // Never another cluster's objects: an object shared with a cluster that stays is left behind
+  // (and reported) rather than copying that cluster to a second management cluster.
+  const otherClusters = new Set(
+    [...graph.nodes.values()]
+      .filter((n) => !n.virtual && isKind(n, 'Cluster') && !rootIds.has(n.uid))
+      .map((n) => n.uid),
+  );
   const extra = new Set<string>();
   const stack = [...keep];
   while (stack.length) {
@@ -292,17 +299,13 @@ export function restrictToClusters(graph: ObjectGraph, clusterNames: readonly st
     for (const owner of [...n.owners.keys(), ...n.softOwners]) {
       const o = graph.nodes.get(owner);
       if (!o || o.virtual || keep.has(owner) || extra.has(owner)) continue;
+      if ([...o.tenants].some((t) => otherClusters.has(t))) continue;
       extra.add(owner);
       stack.push(owner);
     }
   }
   // A needed hierarchy root (a ClusterClass and its templates) comes whole, minus what belongs to
   // clusters that are not moving.
-  const otherClusters = new Set(
-    [...graph.nodes.values()]
-      .filter((n) => !n.virtual && isKind(n, 'Cluster') && !rootIds.has(n.uid))
-      .map((n) => n.uid),
-  );
   for (const n of graph.nodes.values()) {
     if (keep.has(n.uid) || extra.has(n.uid)) continue;
     const tenants = [...n.tenants];
