@@ -105,47 +105,28 @@ export async function moveBench(options: {
         ...options.env,
         CLUSTERCTL_TS_STATE_DIR: state,
       });
-      rows.push({
+      const row = (tool: string, count: number, run: { ms: number; rssMb?: number | undefined }): MoveBenchRow => ({
         clusters: n,
-        objects,
-        tool: 'clusterctl-ts',
-        wallMs: mine.ms,
-        objectsPerSecond: (objects / mine.ms) * 1000,
-        peakRssMb: mine.rssMb,
+        objects: count,
+        tool,
+        wallMs: run.ms,
+        objectsPerSecond: (count / run.ms) * 1000,
+        peakRssMb: run.rssMb,
       });
+      const ceilingName = 'ceiling (bare create+delete, 16 in flight)';
+      rows.push(row('clusterctl-ts', objects, mine));
       options.log(`move bench: ours moved ${objects} objects in ${(mine.ms / 1000).toFixed(1)}s`);
       // Status is not moved: play the controllers on the target before moving back.
       await markProvisioned(cb, ns);
       if (options.go && n <= goMax) {
         const theirs = timed(options.go, args(b, a), options.env);
-        rows.push({
-          clusters: n,
-          objects,
-          tool: 'Go clusterctl',
-          wallMs: theirs.ms,
-          objectsPerSecond: (objects / theirs.ms) * 1000,
-          peakRssMb: theirs.rssMb,
-        });
+        rows.push(row('Go clusterctl', objects, theirs));
         options.log(`move bench: Go moved ${objects} objects in ${(theirs.ms / 1000).toFixed(1)}s`);
         const top = await ceiling(a, b, ns);
-        rows.push({
-          clusters: n,
-          objects: top.objects,
-          tool: 'ceiling (bare create+delete, 16 in flight)',
-          wallMs: top.ms,
-          objectsPerSecond: (top.objects / top.ms) * 1000,
-          peakRssMb: undefined,
-        });
+        rows.push(row(ceilingName, top.objects, top));
       } else {
         const top = await ceiling(b, a, ns);
-        rows.push({
-          clusters: n,
-          objects: top.objects,
-          tool: 'ceiling (bare create+delete, 16 in flight)',
-          wallMs: top.ms,
-          objectsPerSecond: (top.objects / top.ms) * 1000,
-          peakRssMb: undefined,
-        });
+        rows.push(row(ceilingName, top.objects, top));
       }
     } finally {
       await Promise.all([a.stop(), b.stop()]);
