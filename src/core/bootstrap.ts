@@ -10,6 +10,7 @@
  * continues with the first unfinished step; a failure names what was left behind and how to
  * continue or clean up.
  */
+import type { ProviderFlags } from './init.js';
 import { AggregateClusterctlError, ClusterctlError } from '../errors.js';
 import { describeRef, type KubeObject, type ObjectRef, type ProviderType } from '../types.js';
 import { listInstalledProviders, type InstalledProvider } from './cluster/inventory.js';
@@ -129,16 +130,6 @@ export interface BootstrapDeps {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
-}
-
-export interface ProviderFlags {
-  core?: string[] | undefined;
-  bootstrap?: string[] | undefined;
-  controlPlane?: string[] | undefined;
-  infrastructure?: string[] | undefined;
-  ipam?: string[] | undefined;
-  runtimeExtension?: string[] | undefined;
-  addon?: string[] | undefined;
 }
 
 export interface BootstrapOptions {

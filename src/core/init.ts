@@ -41,7 +41,8 @@ export interface ProviderComponents {
   images: string[];
 }
 
-export interface InitOptions {
+/** The provider flags (`name[:version]`, comma-separated and repeatable), as init takes them. */
+export interface ProviderFlags {
   core?: string[] | undefined;
   bootstrap?: string[] | undefined;
   controlPlane?: string[] | undefined;
@@ -49,6 +50,9 @@ export interface InitOptions {
   ipam?: string[] | undefined;
   runtimeExtension?: string[] | undefined;
   addon?: string[] | undefined;
+}
+
+export interface InitOptions extends ProviderFlags {
   targetNamespace?: string | undefined;
   waitProviders?: boolean;
   waitProviderTimeoutMs?: number;

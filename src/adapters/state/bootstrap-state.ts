@@ -5,22 +5,17 @@
  * kubeconfig. Writes are atomic (a
  * temporary file renamed over the old one), so a kill never leaves half a state file.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ClusterctlError } from '../../errors.js';
 import type { BootstrapState, BootstrapStateStore } from '../../core/bootstrap.js';
 import { moveStateDir } from './move-journal.js';
+import { writePrivateFile } from './private-file.js';
+
+export { writePrivateFile };
 
 export function bootstrapStateDir(env: Record<string, string | undefined>, homeDir: string): string {
   return join(dirname(moveStateDir(env, homeDir)), 'bootstrap');
-}
-
-/** Writes a file readable by the owner only, atomically. */
-export async function writePrivateFile(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await rename(tmp, path);
 }
 
 export function createBootstrapStateStore(dir: string): BootstrapStateStore {

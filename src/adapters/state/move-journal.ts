@@ -4,9 +4,10 @@
  * (the plan) on the first line, then events appended as the move advances. Mode 0600: the header
  * names objects but holds no object content.
  */
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MoveJournalStore } from '../../core/ports.js';
+import { writePrivateFile } from './private-file.js';
 
 export function moveStateDir(env: Record<string, string | undefined>, homeDir: string): string {
   const override = env.CLUSTERCTL_TS_STATE_DIR?.trim();
@@ -41,10 +42,7 @@ export function createMoveJournalStore(dir: string): MoveJournalStore {
       return { header: parsed[0], events: parsed.slice(1) };
     },
     async create(id, header) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const tmp = `${file(id)}.tmp`;
-      await writeFile(tmp, JSON.stringify(header) + '\n', { mode: 0o600 });
-      await rename(tmp, file(id));
+      await writePrivateFile(file(id), JSON.stringify(header) + '\n');
     },
     async append(id, events) {
       if (events.length === 0) return;

@@ -31,15 +31,9 @@ import type { CommandRunner } from '../program.js';
 import { createProviderServices } from '../providers.js';
 import { clusterLookup, repositoryTemplate } from './generate.js';
 import { addProviderFlags, initDepsFor, parseBool } from './init.js';
+import type { ProviderFlags } from '../../core/init.js';
 
-interface Flags {
-  core?: string[];
-  bootstrap?: string[];
-  controlPlane?: string[];
-  infrastructure?: string[];
-  ipam?: string[];
-  runtimeExtension?: string[];
-  addon?: string[];
+interface Flags extends ProviderFlags {
   targetNamespace?: string;
   flavor?: string;
   kubernetesVersion?: string;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writePrivateFile } from '../../adapters/state/private-file.js';
+import { delimiter, join } from 'node:path';
 import { getKubeconfig } from '../../core/get-kubeconfig.js';
 import { mergeKubeconfig } from '../../core/kubeconfig-merge.js';
 import type { CliContext } from '../context.js';
@@ -13,14 +14,6 @@ export function mergeTarget(ctx: CliContext, explicit: string | true): string {
   if (typeof explicit === 'string' && explicit !== '') return explicit;
   const list = (ctx.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   return list.find((p) => existsSync(p)) ?? list[0] ?? join(ctx.io.homeDir, '.kube', 'config');
-}
-
-async function writePrivate(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.clusterctl-${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
 }
 
 export function registerGet(program: Command, run: CommandRunner): void {
@@ -58,7 +51,7 @@ export function registerGet(program: Command, run: CommandRunner): void {
             target,
             setCurrent: opts.useContext,
           });
-          await writePrivate(target, merged.text);
+          await writePrivateFile(target, merged.text);
           ctx.reporter.info(
             `${merged.replaced ? 'Updated' : 'Added'} context "${merged.context}" in ${target}${opts.useContext ? ' (now current)' : ''}; use it with: kubectl --context ${merged.context} get nodes`,
           );

@@ -1,3 +1,4 @@
+import type { ProviderFlags } from '../../core/init.js';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ClusterctlError } from '../../errors.js';
@@ -16,16 +17,6 @@ export function parseBool(value: string | undefined): boolean {
   if (value === undefined || value === '' || value === 'true') return true;
   if (value === 'false') return false;
   throw new ClusterctlError('INVALID_ARGUMENT', `invalid boolean value "${value}": use true or false`);
-}
-
-interface ProviderFlags {
-  core?: string[];
-  bootstrap?: string[];
-  controlPlane?: string[];
-  infrastructure?: string[];
-  ipam?: string[];
-  runtimeExtension?: string[];
-  addon?: string[];
 }
 
 export function addProviderFlags(cmd: Command, verb: string): Command {

@@ -1,3 +1,4 @@
+import type { ProviderFlags } from '../../core/init.js';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { parseProviderRef } from '../../config/index.js';
@@ -57,15 +58,7 @@ const typeFlags: [keyof ProviderFlags, ProviderType][] = [
   ['addon', 'AddonProvider'],
 ];
 
-export interface ProviderFlags {
-  core?: string[];
-  bootstrap?: string[];
-  controlPlane?: string[];
-  infrastructure?: string[];
-  ipam?: string[];
-  runtimeExtension?: string[];
-  addon?: string[];
-}
+export type { ProviderFlags };
 
 export function providerRequests(
   flags: ProviderFlags & object,
