@@ -38,6 +38,7 @@ import {
   compareNodes,
   deletedFromSource,
   describeNode,
+  newNode,
   moveSequence,
   restrictToClusters,
   type GraphNode,
@@ -525,6 +526,7 @@ async function moveToCluster(
   result.resumed = resuming;
   result.journal = journalPath;
   const planned = new Map(state.header.objects.map((o) => [o.uid, o]));
+  let snapshot: ObjectGraph | undefined;
 
   try {
     if (phaseOrder.indexOf(state.phase) < phaseOrder.indexOf('created')) {
@@ -534,6 +536,7 @@ async function moveToCluster(
       );
       const pausable = groups.flat().filter((n) => state.header.paused.includes(n.uid));
       graph = await pauseAndSnapshot(source, namespace, options, concurrency, pausable, reporter, signal);
+      snapshot = graph;
       ({ groups, leftBehind } = moveSequence(graph));
       groups = groups.map((g) => g.filter((n) => planned.has(n.uid))).filter((g) => g.length > 0);
       pauseTask.succeed(
@@ -576,8 +579,9 @@ async function moveToCluster(
     }
 
     if (phaseOrder.indexOf(state.phase) < phaseOrder.indexOf('deleted')) {
-      // The source as it is now (a resumed move may have deleted part of it already).
-      graph = await discoverGraph(source, namespace, clusters, concurrency);
+      // The paused snapshot still describes the source when this run created the objects; a move
+      // resumed after the create phase reads the source as it is now (part may be deleted).
+      graph = snapshot ?? (await discoverGraph(source, namespace, clusters, concurrency));
       const present = [...graph.nodes.values()].filter((n) => !n.virtual && planned.has(n.uid));
       const byGroup: GraphNode[][] = [];
       for (const n of present) {
@@ -642,24 +646,47 @@ async function moveToCluster(
 }
 
 function plannedNode(o: PlannedObject): GraphNode {
-  return {
-    uid: o.uid,
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    name: o.name,
-    namespace: o.namespace,
-    object: undefined,
-    owners: new Map(),
-    softOwners: new Set(),
-    forceMove: false,
-    forceMoveHierarchy: false,
-    isGlobal: o.global,
-    isGlobalHierarchy: false,
-    shouldNotDelete: !o.deleteFromSource,
-    virtual: false,
-    tenants: new Set(),
-    blockingMove: false,
-  };
+  const n = newNode(o);
+  n.virtual = false;
+  n.isGlobal = o.global;
+  n.shouldNotDelete = !o.deleteFromSource;
+  return n;
+}
+
+type Identity = { apiVersion: string; kind: string; namespace?: string | undefined; name?: string | undefined };
+const identityKey = (o: { kind: string; namespace?: string | undefined; name?: string | undefined }) =>
+  `${o.kind}|${o.namespace ?? ''}|${o.name ?? ''}`;
+const liveKey = (o: KubeObject) =>
+  identityKey({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
+
+/**
+ * The live objects of the kinds (and namespaces) of `objects` on one cluster, keyed by
+ * identityKey: one LIST per kind and namespace (cluster-scoped kinds: one LIST), never a GET each.
+ */
+async function readLive(
+  client: KubeClient,
+  objects: readonly Identity[],
+  concurrency: number,
+): Promise<Map<string, KubeObject>> {
+  const kinds = new Map<string, Identity>();
+  for (const o of objects) kinds.set(`${o.apiVersion}|${o.kind}|${o.namespace ?? ''}`, o);
+  const lists = await mapWithConcurrency([...kinds.values()], concurrency, async (k) => {
+    try {
+      return await client.list(k.apiVersion, k.kind, { namespace: k.namespace || undefined });
+    } catch (error) {
+      if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') {
+        throw new ClusterctlError(
+          'NOT_FOUND',
+          `the cluster ${client.server} does not serve ${k.kind} (${k.apiVersion})`,
+          {
+            hint: 'Install the provider that defines this kind there first (clusterctl init --kubeconfig <cluster> ...).',
+          },
+        );
+      }
+      throw error;
+    }
+  });
+  return new Map(lists.flat().map((o) => [liveKey(o), o]));
 }
 
 function failureWithJournal(error: unknown, journalPath: string | undefined, phase: Phase): unknown {
@@ -687,31 +714,8 @@ async function existingOnTarget(
   nodes: readonly GraphNode[],
   concurrency: number,
 ): Promise<Set<string>> {
-  const kinds = new Map<string, { apiVersion: string; kind: string; namespace: string | undefined }>();
-  for (const n of nodes)
-    kinds.set(`${n.apiVersion}|${n.kind}|${n.isGlobal ? '' : n.namespace}`, {
-      apiVersion: n.apiVersion,
-      kind: n.kind,
-      namespace: n.isGlobal ? undefined : n.namespace || undefined,
-    });
-  const lists = await mapWithConcurrency([...kinds.values()], concurrency, async (k) => {
-    try {
-      return await target.list(k.apiVersion, k.kind, { namespace: k.namespace });
-    } catch (error) {
-      if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') {
-        throw new ClusterctlError(
-          'NOT_FOUND',
-          `the target cluster ${target.server} does not serve ${k.kind} (${k.apiVersion})`,
-          {
-            hint: 'Install the provider that defines this kind on the target first (clusterctl init --kubeconfig <target> ...).',
-          },
-        );
-      }
-      throw error;
-    }
-  });
-  const names = new Set(lists.flat().map((o) => `${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name ?? ''}`));
-  return new Set(nodes.filter((n) => names.has(`${n.kind}|${n.namespace}|${n.name}`)).map((n) => n.uid));
+  const live = await readLive(target, nodes, concurrency);
+  return new Set(nodes.filter((n) => live.has(identityKey(n))).map((n) => n.uid));
 }
 
 /** The target has every planned object; the source has none of those it had to delete. */
@@ -722,24 +726,15 @@ async function verifyMove(
   concurrency: number,
 ): Promise<void> {
   const objects = header.objects;
-  const keyOf = (o: { kind: string; namespace?: string | undefined; name?: string | undefined }) =>
-    `${o.kind}|${o.namespace ?? ''}|${o.name ?? ''}`;
-  const kinds = new Map<string, PlannedObject>();
-  for (const o of objects) kinds.set(`${o.apiVersion}|${o.kind}|${o.global ? '' : o.namespace}`, o);
-  const read = async (client: KubeClient) =>
+  const present = async (client: KubeClient) =>
     new Set(
-      (
-        await mapWithConcurrency([...kinds.values()], concurrency, (o) =>
-          client.list(o.apiVersion, o.kind, { namespace: o.global ? undefined : o.namespace || undefined }),
-        )
-      )
-        .flat()
-        .filter((o) => !o.metadata.deletionTimestamp)
-        .map((o) => keyOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })),
+      [...(await readLive(client, objects, concurrency)).entries()]
+        .filter(([, o]) => !o.metadata.deletionTimestamp)
+        .map(([key]) => key),
     );
-  const [onTarget, onSource] = await Promise.all([read(target), read(source)]);
-  const missing = objects.filter((o) => !onTarget.has(keyOf(o)));
-  const remaining = objects.filter((o) => o.deleteFromSource && onSource.has(keyOf(o)));
+  const [onTarget, onSource] = await Promise.all([present(target), present(source)]);
+  const missing = objects.filter((o) => !onTarget.has(identityKey(o)));
+  const remaining = objects.filter((o) => o.deleteFromSource && onSource.has(identityKey(o)));
   if (missing.length || remaining.length) {
     const list = (xs: PlannedObject[]) =>
       xs
@@ -783,23 +778,14 @@ async function rollbackMove(input: {
     });
   }
   const task = reporter.task(`Rolling back the move started at ${header.startedAt}`);
-  const byKey = (o: { kind: string; namespace?: string | undefined; name?: string | undefined }) =>
-    `${o.kind}|${o.namespace ?? ''}|${o.name ?? ''}`;
-  const kinds = new Map<string, PlannedObject>();
-  for (const o of header.objects) kinds.set(`${o.apiVersion}|${o.kind}|${o.global ? '' : o.namespace}`, o);
-  const read = async (client: KubeClient) => {
-    const lists = await mapWithConcurrency([...kinds.values()], concurrency, (o) =>
-      client.list(o.apiVersion, o.kind, { namespace: o.global ? undefined : o.namespace || undefined }),
-    );
-    return new Map(
-      lists.flat().map((o) => [byKey({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }), o]),
-    );
-  };
-  const [onSource, onTarget] = await Promise.all([read(source), read(target)]);
+  const [onSource, onTarget] = await Promise.all([
+    readLive(source, header.objects, concurrency),
+    readLive(target, header.objects, concurrency),
+  ]);
   const plannedByTargetUid = new Map<string, PlannedObject>();
   const targetObjects: KubeObject[] = [];
   for (const o of header.objects) {
-    const t = onTarget.get(byKey(o));
+    const t = onTarget.get(identityKey(o));
     if (t) {
       targetObjects.push(t);
       if (t.metadata.uid) plannedByTargetUid.set(t.metadata.uid, o);
@@ -820,18 +806,18 @@ async function rollbackMove(input: {
   result.rolledBack = true;
 
   // 1. Objects the move already deleted from the source come back from the target's copies.
-  const missingOnSource = header.objects.filter((o) => o.deleteFromSource && !onSource.has(byKey(o)));
+  const missingOnSource = header.objects.filter((o) => o.deleteFromSource && !onSource.has(identityKey(o)));
   if (missingOnSource.length) {
     const graph = buildObjectGraph([], targetObjects, { namespace: header.namespace });
     const sourceUids = new Map<string, string>();
     for (const t of targetObjects) {
-      const s = onSource.get(byKey({ kind: t.kind, namespace: t.metadata.namespace, name: t.metadata.name }));
+      const s = onSource.get(liveKey(t));
       if (s?.metadata.uid && t.metadata.uid) sourceUids.set(t.metadata.uid, s.metadata.uid);
     }
-    const wanted = new Set(missingOnSource.map(byKey));
+    const wanted = new Set(missingOnSource.map(identityKey));
     const groups = new Map<number, GraphNode[]>();
     for (const n of graph.nodes.values()) {
-      if (n.virtual || !wanted.has(byKey(n))) continue;
+      if (n.virtual || !wanted.has(identityKey(n))) continue;
       const p = plannedByTargetUid.get(n.uid)!;
       const list = groups.get(p.group);
       if (list) list.push(n);
@@ -854,7 +840,7 @@ async function rollbackMove(input: {
 
   // 2. Remove from the target what this move created there (never what it had before).
   const preexisting = new Set(header.preexisting);
-  const toRemove = header.objects.filter((o) => !preexisting.has(o.uid) && onTarget.has(byKey(o)));
+  const toRemove = header.objects.filter((o) => !preexisting.has(o.uid) && onTarget.has(identityKey(o)));
   const maxGroup = Math.max(-1, ...toRemove.map((o) => o.group));
   for (let g = maxGroup; g >= 0; g--) {
     const group = toRemove.filter((o) => o.group === g);
@@ -862,7 +848,7 @@ async function rollbackMove(input: {
       group,
       concurrency,
       async (o) => {
-        const t = onTarget.get(byKey(o))!;
+        const t = onTarget.get(identityKey(o))!;
         const n = plannedNode(o);
         n.object = t;
         await deleteFromSource(target, n, signal);

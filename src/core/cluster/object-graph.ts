@@ -96,6 +96,30 @@ export interface GraphNode {
   blockingMove: boolean;
 }
 
+/** A node known only by identity (a placeholder until its object is seen). */
+export function newNode(id: {
+  uid: string;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}): GraphNode {
+  return {
+    ...id,
+    object: undefined,
+    owners: new Map(),
+    softOwners: new Set(),
+    forceMove: false,
+    forceMoveHierarchy: false,
+    isGlobal: false,
+    isGlobalHierarchy: false,
+    shouldNotDelete: false,
+    virtual: true,
+    tenants: new Set(),
+    blockingMove: false,
+  };
+}
+
 export interface ObjectGraph {
   nodes: Map<string, GraphNode>;
   types: DiscoveryType[];
@@ -145,24 +169,8 @@ export function buildObjectGraph(
 ): ObjectGraph {
   const typeByKey = new Map(types.map((t) => [typeKey(t.apiVersion, t.kind), t]));
   const nodes = new Map<string, GraphNode>();
-  const blank = (uid: string, ref: { apiVersion: string; kind: string; name: string }): GraphNode => ({
-    uid,
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    name: ref.name,
-    namespace: '',
-    object: undefined,
-    owners: new Map(),
-    softOwners: new Set(),
-    forceMove: false,
-    forceMoveHierarchy: false,
-    isGlobal: false,
-    isGlobalHierarchy: false,
-    shouldNotDelete: false,
-    virtual: true,
-    tenants: new Set(),
-    blockingMove: false,
-  });
+  const blank = (uid: string, ref: { apiVersion: string; kind: string; name: string }) =>
+    newNode({ uid, ...ref, namespace: '' });
 
   for (const obj of objects) {
     const uid = obj.metadata.uid;
