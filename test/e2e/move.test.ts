@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { createMoveJournalStore } from '../../src/adapters/state/move-journal.js';
 import { move } from '../../src/core/move.js';
 import type { KubeClient } from '../../src/core/ports.js';
@@ -286,6 +287,47 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
     expect(
       Buffer.from((restored.get('Secret/c0-kubeconfig')!.data as { value: string }).value, 'base64').toString(),
     ).toContain('kubeconfig of c0');
+  });
+
+  it('says there is nothing to move in an empty namespace, and prints the result as YAML with -o yaml', async () => {
+    const empty = uniqueName('empty');
+    await ensureNamespace(ca, empty);
+    const nothing = await moveCli(empty, a, b);
+    expect(nothing.exitCode, nothing.stderr).toBe(0);
+    expect(nothing.stderr).toContain(`Nothing to move: namespace "${empty}"`);
+    expect(nothing.stdout).toBe('');
+
+    const ns = uniqueName('yaml');
+    await createClusters(ca, ns, 1, { workers: 0 });
+    const result = await moveCli(ns, a, b, '-o', 'yaml');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const parsed = parse(result.stdout) as {
+      dryRun: boolean;
+      resumed: boolean;
+      created: number;
+      deleted: number;
+      perKind: Record<string, number>;
+    };
+    expect(parsed).toMatchObject({ dryRun: false, resumed: false, created: 14, deleted: 14 });
+    expect(parsed.perKind).toMatchObject({ Cluster: 1, Machine: 1, Secret: 6 });
+  });
+
+  it('rejects bad values of --concurrency, --hide-api-warnings and -o before touching anything', async () => {
+    const ns = uniqueName('badflags');
+    await createClusters(ca, ns, 1, { workers: 0 });
+    for (const [flag, value, text] of [
+      ['--concurrency', '0', 'invalid --concurrency 0'],
+      ['--concurrency', 'many', 'invalid --concurrency "many"'],
+      ['--hide-api-warnings', 'some', 'invalid --hide-api-warnings "some"'],
+      ['-o', 'xml', 'invalid output format "xml"'],
+    ] as const) {
+      const bad = await moveCli(ns, a, b, flag, value);
+      expect(bad.exitCode, `${flag} ${value}: ${bad.stderr}`).toBe(2);
+      expect(bad.stderr).toContain(text);
+    }
+    const cluster = await ca.get({ apiVersion: capiV, kind: 'Cluster', name: 'c0', namespace: ns });
+    expect((cluster?.spec as { paused?: boolean }).paused).toBeUndefined();
+    expect((await snapshotNamespace(cb, ns)).size).toBe(0);
   });
 
   it('rejects flag combinations the Go tool rejects', async () => {

@@ -95,6 +95,11 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
       'INVALID_ARGUMENT',
       `invalid --hide-api-warnings "${opts.hideApiWarnings}": use default, all or none`,
     );
+  if (opts.concurrency !== undefined && !/^\d+$/.test(opts.concurrency))
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      `invalid --concurrency "${opts.concurrency}": use a whole number >= 1`,
+    );
   const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
   if (!opts.toKubeconfig && !opts.toDirectory && !opts.fromDirectory && !opts.dryRun) {
     throw new ClusterctlError(
