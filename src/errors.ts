@@ -73,6 +73,8 @@ const defaultExitCodes: Record<ErrorCode, ExitCodeValue> = {
 
 export interface ClusterctlErrorOptions {
   hint?: string | undefined;
+  /** The Kubernetes API Status reason behind the error (e.g. `AlreadyExists`), when there is one. */
+  reason?: string | undefined;
   cause?: unknown;
   exitCode?: ExitCodeValue | undefined;
 }
@@ -80,6 +82,7 @@ export interface ClusterctlErrorOptions {
 export class ClusterctlError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly reason: string | undefined;
   readonly exitCode: ExitCodeValue;
 
   constructor(code: ErrorCode, message: string, options: ClusterctlErrorOptions = {}) {
@@ -87,6 +90,7 @@ export class ClusterctlError extends Error {
     this.name = 'ClusterctlError';
     this.code = code;
     this.hint = options.hint;
+    this.reason = options.reason;
     this.exitCode = options.exitCode ?? defaultExitCodes[code];
   }
 
@@ -94,6 +98,7 @@ export class ClusterctlError extends Error {
   withContext(context: string): ClusterctlError {
     return new ClusterctlError(this.code, `${context}: ${this.message}`, {
       hint: this.hint,
+      reason: this.reason,
       cause: this,
       exitCode: this.exitCode,
     });

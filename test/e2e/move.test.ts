@@ -470,11 +470,15 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
           failed = await moveCli(ns, a, b);
           if (failed.exitCode !== 0) break;
           // The policy may need a moment to be enforced: move back and retry.
+          // (Status is not moved: play the controllers on each side before the next move.)
           await markProvisioned(cb, ns);
-          await runClusterctl(
+          const back = await runClusterctl(
             ['move', '-n', ns, '--kubeconfig', b.kubeconfigPath, '--to-kubeconfig', a.kubeconfigPath],
             { env: env() },
           );
+          expect(back.exitCode, back.stderr).toBe(0);
+          await markProvisioned(ca, ns);
+          await new Promise((r) => setTimeout(r, 500));
         }
         expect(failed!.exitCode).toBe(1);
         expect(failed!.stderr).toContain('machines of c1 are not welcome here');

@@ -152,6 +152,13 @@ describe('kube adapter on a real API server', () => {
     expect(error.code).toBe('CONFLICT');
     expect(error.exitCode).toBe(ExitCode.Conflict);
     expect(error.message).toContain(`ConfigMap ${namespace}/dup`);
+    // Callers tell "exists" from a write race by the API reason, not by the message text.
+    expect(error.reason).toBe('AlreadyExists');
+    const stale = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'dup', namespace });
+    await client.replace({ ...stale!, data: { a: '2' } });
+    const race = await expectError(client.replace({ ...stale!, data: { a: '3' } }));
+    expect(race.code).toBe('CONFLICT');
+    expect(race.reason).toBe('Conflict');
   });
 
   it('reports a schema rejection with the field', async () => {

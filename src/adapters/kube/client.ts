@@ -287,6 +287,7 @@ export function createKubeClientFromConfig(
       case 409:
         return new ClusterctlError('CONFLICT', `could not ${what}: ${message}`, {
           hint: 'Another writer changed or created the object at the same time; re-run the command.',
+          reason: status?.reason,
         });
       case 400:
       case 422: {

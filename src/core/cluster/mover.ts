@@ -299,8 +299,8 @@ export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal,
   }
 }
 
-export const isAlreadyExists = (e: unknown) =>
-  e instanceof ClusterctlError && e.code === 'CONFLICT' && /already exists/i.test(e.message);
+/** The API server's AlreadyExists answer to a create (not an update conflict). */
+export const isAlreadyExists = (e: unknown) => e instanceof ClusterctlError && e.reason === 'AlreadyExists';
 
 export interface PauseChange {
   node: GraphNode;
