@@ -432,3 +432,48 @@ describe('properties', () => {
     );
   });
 });
+
+describe('parseDocuments: alias bombs', () => {
+  /** Seven levels of nine-way aliases: 254 bytes that would expand to 9^7 (4.8 million) leaves. */
+  const bomb = (() => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const lines = ['kind: ConfigMap', 'a: &a ["lol"]'];
+    for (let i = 1; i < names.length; i++) {
+      const prev = names[i - 1]!;
+      lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    lines.push(`h: [${Array(9).fill('*g').join(',')}]`);
+    return `${lines.join('\n')}\n`;
+  })();
+
+  it('refuses a document whose aliases multiply it, quickly and naming the source', () => {
+    const started = Date.now();
+    let error: unknown;
+    try {
+      parseDocuments(bomb, 'bomb.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(ClusterctlError);
+    expect((error as ClusterctlError).code).toBe('INVALID_YAML');
+    expect((error as ClusterctlError).message).toMatch(/^bomb\.yaml: the document contains excessive aliasing/);
+  });
+
+  it('still expands ordinary aliases and merge keys', () => {
+    const [obj] = parseDocuments(
+      'kind: X\nbase: &base {a: 1, b: [p, q]}\none: *base\ntwo:\n  <<: *base\n  c: 3\nlist: [*base, *base]\n',
+    );
+    expect(obj).toMatchObject({
+      one: { a: 1, b: ['p', 'q'] },
+      two: { a: 1, b: ['p', 'q'], c: 3 },
+      list: [{ a: 1 }, { a: 1 }],
+    });
+  });
+
+  it('accepts many aliases of a small anchor, as go-yaml does (ratio below its threshold)', () => {
+    const text = `kind: X\nv: &v "x"\nitems:\n${Array.from({ length: 3000 }, (_, i) => `  k${i}: {a: *v, b: ${i}, c: ${i}}`).join('\n')}\n`;
+    const [obj] = parseDocuments(text);
+    expect(Object.keys((obj as unknown as { items: object }).items)).toHaveLength(3000);
+  });
+});

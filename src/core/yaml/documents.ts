@@ -10,7 +10,7 @@
  *   go-yaml-emitter.ts) and the documents are joined with `---` lines, plus the final newline that
  *   the clusterctl commands print.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair, YAMLError } from 'yaml';
 import { ClusterctlError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
@@ -92,8 +92,28 @@ interface Position {
   column: number;
 }
 
+/**
+ * go-yaml's defence against alias bombs ("billion laughs"): every decoded node counts, and those
+ * decoded while expanding an alias count as aliased. Past 100 aliased and 1,000 decoded nodes, the
+ * aliased share may not exceed 99% (up to 400,000 decoded nodes), falling linearly to 10% at
+ * 4,000,000. Same thresholds, so the same inputs are refused as by the Go tool.
+ */
+function allowedAliasRatio(decoded: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decoded <= low) return 0.99;
+  if (decoded >= high) return 0.1;
+  return 0.99 - 0.89 * ((decoded - low) / (high - low));
+}
+
 /** Converts the yaml library's AST to JSON data with go-yaml v2 + sigs.k8s.io/yaml semantics. */
 class Converter {
+  private decoded = 0;
+  private aliased = 0;
+  private aliasDepth = 0;
+  /** Anchored nodes being expanded right now: an alias back into one of them never ends. */
+  private readonly expanding = new Set<YamlNode>();
+
   constructor(
     private readonly doc: Document.Parsed,
     private readonly source: string,
@@ -146,17 +166,78 @@ class Converter {
     return { resolved: { kind: 'str' }, text };
   }
 
+  /** Anchored nodes by name, in document order (the yaml library's own lookup walks the whole
+   * document for every alias, which is quadratic in files with many aliases). */
+  private anchors: Map<string, { start: number; node: YamlNode }[]> | undefined;
+
+  private anchorIndex(): Map<string, { start: number; node: YamlNode }[]> {
+    if (this.anchors) return this.anchors;
+    const index = new Map<string, { start: number; node: YamlNode }[]>();
+    visit(this.doc, {
+      Node(_key, node) {
+        const anchor = (node as { anchor?: string }).anchor;
+        if (anchor === undefined || isAlias(node)) return;
+        const list = index.get(anchor) ?? [];
+        list.push({ start: node.range?.[0] ?? 0, node });
+        index.set(anchor, list);
+      },
+    });
+    for (const list of index.values()) list.sort((a, b) => a.start - b.start);
+    this.anchors = index;
+    return index;
+  }
+
   private deref(node: YamlNode | null): YamlNode | null {
     if (node !== null && isAlias(node)) {
-      const target = node.resolve(this.doc);
+      // The anchor an alias names is the last one of that name defined before it.
+      const at = node.range?.[0] ?? 0;
+      const candidates = this.anchorIndex().get(node.source) ?? [];
+      let target: YamlNode | undefined;
+      for (const c of candidates) {
+        if (c.start >= at) break;
+        target = c.node;
+      }
       if (target === undefined) this.fail(node, `unknown anchor '${node.source}' referenced`);
       return target;
     }
     return node;
   }
 
+  /** Counts one decoded node and refuses the document once aliases make up too much of it. */
+  private count(node: YamlNode | null): void {
+    this.decoded++;
+    if (this.aliasDepth > 0) this.aliased++;
+    if (this.aliased > 100 && this.decoded > 1000 && this.aliased / this.decoded > allowedAliasRatio(this.decoded)) {
+      const at = this.position(node?.range?.[0]);
+      throw new ClusterctlError(
+        'INVALID_YAML',
+        `${this.source}: the document contains excessive aliasing (over ${this.aliased} nodes expanded from aliases, line ${at.line})`,
+        {
+          hint:
+            'Aliases (*name) that refer to anchors (&name) holding other aliases multiply the document; write the ' +
+            'values out, or use fewer levels of aliases. The Go clusterctl refuses such input as well.',
+        },
+      );
+    }
+  }
+
   value(input: YamlNode | null): JsonValue {
-    const node = this.deref(input);
+    if (input !== null && isAlias(input)) {
+      const target = this.deref(input);
+      if (target !== null && this.expanding.has(target)) {
+        this.fail(input, `anchor '${input.source}' value contains itself`);
+      }
+      this.aliasDepth++;
+      if (target !== null) this.expanding.add(target);
+      try {
+        return this.value(target);
+      } finally {
+        if (target !== null) this.expanding.delete(target);
+        this.aliasDepth--;
+      }
+    }
+    this.count(input);
+    const node = input;
     if (node === null) return null;
     if (isScalar(node)) {
       const { resolved, text } = this.scalar(node);
@@ -201,7 +282,7 @@ class Converter {
     const mergeMap = (n: YamlNode | null): void => {
       const m = this.deref(n);
       if (m === null || !isMap(m)) this.fail(m ?? owner, 'map merge requires map or sequence of maps as the value');
-      const merged = this.value(m) as { [key: string]: JsonValue };
+      const merged = this.value(n) as { [key: string]: JsonValue };
       for (const k of Object.keys(merged)) setKey(out, k, merged[k] ?? null);
     };
     if (target !== null && isSeq(target)) {
