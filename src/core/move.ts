@@ -16,6 +16,7 @@ import { checkManagementCluster } from './cluster/management-cluster.js';
 import { ensureInventoryCrd } from './cluster/inventory.js';
 import {
   blockingObjects,
+  checkDistinctClusters,
   checkTargetProviders,
   clusterClassesOf,
   clustersOf,
@@ -428,14 +429,11 @@ async function moveToCluster(
     checkManagementCluster(source, { strict: true }),
     checkManagementCluster(target, { strict: true }),
   ]);
+  // By identity, not by kubeconfig names or URLs, and before anything is written (rollback too).
+  await checkDistinctClusters(source, target);
   await Promise.all([ensureInventoryCrd(source), ensureInventoryCrd(target)]);
   const namespace = options.namespace || source.currentNamespace;
   const clusters = options.clusters ?? [];
-  if (source.server === target.server && source.context === target.context) {
-    throw new ClusterctlError('INVALID_ARGUMENT', `the source and the target are the same cluster (${source.server})`, {
-      hint: 'Point --to-kubeconfig (and --to-kubeconfig-context) at the new management cluster.',
-    });
-  }
   const store = deps.journal;
   const id = moveJournalId(source, target, namespace, clusters);
   const journalPath = store?.location(id);
