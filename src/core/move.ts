@@ -32,6 +32,7 @@ import {
   nodeRef,
   provisioningErrors,
   setPaused,
+  type ClusterIdentity,
   type CreateOutcome,
 } from './cluster/mover.js';
 import {
@@ -135,12 +136,13 @@ const phaseOrder: Phase[] = ['planned', 'paused', 'created', 'deleted', 'unpause
 
 interface JournalHeader {
   kind: 'clusterctl-ts/move';
-  version: 1;
+  version: 2;
   id: string;
   startedAt: string;
   namespace: string;
-  source: { server: string; context: string };
-  target: { server: string; context: string };
+  /** `identity` is the cluster's identity (ClusterIdentity.id); server and context are for messages. */
+  source: { server: string; context: string; identity: string };
+  target: { server: string; context: string; identity: string };
   clusters: string[];
   objects: PlannedObject[];
   /** UIDs of planned objects that already existed on the target before the move. */
@@ -152,13 +154,16 @@ interface JournalHeader {
 type JournalEvent =
   | { t: 'phase'; phase: Phase; at: string }
   | { t: 'created'; uids: [string, string][] }
-  | { t: 'deleted'; uids: string[] };
+  | { t: 'deleted'; uids: string[] }
+  /** A namespace this move created on the target (rollback deletes it). */
+  | { t: 'namespace'; name: string };
 
 interface JournalState {
   header: JournalHeader;
   phase: Phase;
   newUids: Map<string, string>;
   deleted: Set<string>;
+  createdNamespaces: Set<string>;
 }
 
 function fnv1a(text: string): string {
@@ -170,20 +175,17 @@ function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
+/**
+ * The journal of a move: keyed by the clusters' identities (never by URL or kubeconfig names), so
+ * the same move run through another URL, context or user of the same clusters finds it.
+ */
 export function moveJournalId(
-  source: KubeClient,
-  target: KubeClient,
+  source: ClusterIdentity,
+  target: ClusterIdentity,
   namespace: string,
   clusters: readonly string[],
 ): string {
-  const key = [
-    source.server,
-    source.context,
-    target.server,
-    target.context,
-    namespace,
-    [...clusters].sort().join(','),
-  ].join('|');
+  const key = [source.id, target.id, namespace, [...clusters].sort().join(',')].join('|');
   return `${namespace || 'all'}-${fnv1a(key)}`;
 }
 
@@ -191,12 +193,19 @@ async function readJournal(store: MoveJournalStore, id: string): Promise<Journal
   const raw = await store.read(id);
   if (!raw) return undefined;
   const header = raw.header as JournalHeader;
-  if (header?.kind !== 'clusterctl-ts/move') return undefined;
-  const state: JournalState = { header, phase: 'planned', newUids: new Map(), deleted: new Set() };
+  if (header?.kind !== 'clusterctl-ts/move' || header.version !== 2) return undefined;
+  const state: JournalState = {
+    header,
+    phase: 'planned',
+    newUids: new Map(),
+    deleted: new Set(),
+    createdNamespaces: new Set(),
+  };
   for (const e of raw.events as JournalEvent[]) {
     if (e.t === 'phase' && phaseOrder.indexOf(e.phase) > phaseOrder.indexOf(state.phase)) state.phase = e.phase;
     else if (e.t === 'created') for (const [from, to] of e.uids) state.newUids.set(from, to);
     else if (e.t === 'deleted') for (const uid of e.uids) state.deleted.add(uid);
+    else if (e.t === 'namespace') state.createdNamespaces.add(e.name);
   }
   return state;
 }
@@ -430,12 +439,12 @@ async function moveToCluster(
     checkManagementCluster(target, { strict: true }),
   ]);
   // By identity, not by kubeconfig names or URLs, and before anything is written (rollback too).
-  await checkDistinctClusters(source, target);
+  const identities = await checkDistinctClusters(source, target);
   await Promise.all([ensureInventoryCrd(source), ensureInventoryCrd(target)]);
   const namespace = options.namespace || source.currentNamespace;
   const clusters = options.clusters ?? [];
   const store = deps.journal;
-  const id = moveJournalId(source, target, namespace, clusters);
+  const id = moveJournalId(identities.source, identities.target, namespace, clusters);
   const journalPath = store?.location(id);
   let state = store ? await readJournal(store, id) : undefined;
   if (state && (state.phase === 'done' || state.phase === 'rolled-back')) state = undefined;
@@ -498,19 +507,19 @@ async function moveToCluster(
     const preexisting = await existingOnTarget(target, moving, concurrency);
     const header: JournalHeader = {
       kind: 'clusterctl-ts/move',
-      version: 1,
+      version: 2,
       id,
       startedAt: new Date(now()).toISOString(),
       namespace,
-      source: { server: source.server, context: source.context },
-      target: { server: target.server, context: target.context },
+      source: { server: source.server, context: source.context, identity: identities.source.id },
+      target: { server: target.server, context: target.context, identity: identities.target.id },
       clusters,
       objects: plan.groups.flat(),
       preexisting: [...preexisting],
       paused: [...clustersOf(moving), ...clusterClassesOf(moving)].map((n) => n.uid),
     };
     if (store) await store.create(id, header);
-    state = { header, phase: 'planned', newUids: new Map(), deleted: new Set() };
+    state = { header, phase: 'planned', newUids: new Map(), deleted: new Set(), createdNamespaces: new Set() };
     discoverTask.succeed(
       `Planned the move of ${plan.objectCount} objects (${plan.clusters.length} clusters) from ${source.server} to ${target.server}`,
     );
@@ -545,7 +554,7 @@ async function moveToCluster(
       const total = groups.reduce((s, g) => s + g.length, 0);
       let done = 0;
       const createTask = reporter.task(`Creating ${total} objects on the target`);
-      const ensureNamespace = namespaceEnsurer(target);
+      const ensureNamespace = namespaceEnsurer(target, (name) => journal([{ t: 'namespace', name }]));
       const newUids = state.newUids;
       for (const [i, group] of groups.entries()) {
         const outcomes: [string, string][] = [];
@@ -756,6 +765,32 @@ async function verifyMove(
 // Rollback
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A move whose clusters run unpaused on the target has finished (its last step unpauses them
+ * there), whatever a journal says: it may have been finished through another journal, machine or
+ * state folder. Rolling it back would take the clusters from the controllers now managing them.
+ */
+function refuseFinishedMove(header: JournalHeader, onTarget: Map<string, KubeObject>, target: KubeClient): void {
+  const preexisting = new Set(header.preexisting);
+  const running = header.objects
+    .filter((o) => header.paused.includes(o.uid) && !preexisting.has(o.uid))
+    .flatMap((o) => {
+      const live = onTarget.get(identityKey(o));
+      if (!live) return [];
+      const n = plannedNode(o);
+      n.object = live;
+      return isPaused(n) ? [] : [describeNode(n)];
+    });
+  if (running.length === 0) return;
+  throw new ClusterctlError(
+    'CONFLICT',
+    `the move of namespace "${header.namespace}" started at ${header.startedAt} has finished: ${running.slice(0, 3).join(', ')}${running.length > 3 ? ` and ${running.length - 3} more` : ''} run unpaused on the target ${target.server}; nothing was rolled back`,
+    {
+      hint: 'To bring the clusters back, move them again in the other direction (swap --kubeconfig and --to-kubeconfig). Running the same move without --rollback verifies it and clears its journal.',
+    },
+  );
+}
+
 async function rollbackMove(input: {
   source: KubeClient;
   target: KubeClient;
@@ -780,6 +815,7 @@ async function rollbackMove(input: {
     readLive(source, header.objects, concurrency),
     readLive(target, header.objects, concurrency),
   ]);
+  refuseFinishedMove(header, onTarget, target);
   const plannedByTargetUid = new Map<string, PlannedObject>();
   const targetObjects: KubeObject[] = [];
   for (const o of header.objects) {
@@ -856,7 +892,10 @@ async function rollbackMove(input: {
     );
   }
 
-  // 3. Unpause what this move paused on the source.
+  // 3. Remove the namespaces this move created on the target.
+  for (const name of state.createdNamespaces) await target.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+
+  // 4. Unpause what this move paused on the source.
   const paused = header.objects.filter((o) => header.paused.includes(o.uid)).map(plannedNode);
   await setPaused(source, paused, false, concurrency, signal);
   await store.append(id, [{ t: 'phase', phase: 'rolled-back', at: new Date(now()).toISOString() }]);

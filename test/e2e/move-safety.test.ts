@@ -2,11 +2,14 @@
  * `clusterctl move` safety on real API servers: what must never be lost, whatever the kubeconfigs
  * call the clusters, and whatever state a journal or a backup folder is in.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { createMoveJournalStore } from '../../src/adapters/state/move-journal.js';
+import { move } from '../../src/core/move.js';
 import type { KubeClient } from '../../src/core/ports.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
@@ -37,21 +40,24 @@ function aliasKubeconfig(kubeconfig: string, alias: string): string {
 
 describe('clusterctl move safety', { timeout: 180_000 }, () => {
   let a: ApiServer;
+  let b: ApiServer;
   let ca: KubeClient;
+  let cb: KubeClient;
   let stateDir: string;
   let aliasPath: string;
   const env = () => ({ CLUSTERCTL_TS_STATE_DIR: stateDir });
 
   beforeAll(async () => {
-    a = await startExtraApiServer({ name: 'safety-a' });
+    [a, b] = await Promise.all([startExtraApiServer({ name: 'safety-a' }), startExtraApiServer({ name: 'safety-b' })]);
     ca = clientFor(a.kubeconfig);
-    await installCapi(ca);
+    cb = clientFor(b.kubeconfig);
+    await Promise.all([installCapi(ca), installCapi(cb)]);
     stateDir = mkdtempSync(join(tmpdir(), 'move-safety-state-'));
     aliasPath = join(mkdtempSync(join(tmpdir(), 'move-alias-')), 'alias.kubeconfig');
     writeFileSync(aliasPath, aliasKubeconfig(a.kubeconfig, 'other-name'), { mode: 0o600 });
   });
   afterAll(async () => {
-    await a?.stop();
+    await Promise.all([a?.stop(), b?.stop()]);
   });
 
   it('refuses to move a namespace onto the same cluster reached under other names and another URL, changing nothing', async () => {
@@ -112,6 +118,75 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
     const after = await ca.get({ apiVersion: 'v1', kind: 'Secret', name: 'precious', namespace: ns });
     expect(after?.metadata.resourceVersion).toBe(original.metadata.resourceVersion);
     expect(after?.metadata.labels).toEqual({ keep: 'me' });
+  });
+
+  const crashAt = (step: string) => (s: string) => {
+    if (s === step) throw new Error(`simulated crash after ${step}`);
+  };
+
+  it('finds the journal of a failed move through another URL of the same target; --rollback through the first URL then refuses', async () => {
+    const ns = uniqueName('twourls');
+    await createClusters(ca, ns, 2, { workers: 1 });
+    const before = await snapshotNamespace(ca, ns);
+    const journal = createMoveJournalStore(join(stateDir, `urls-${ns}`));
+    await expect(
+      move({ source: ca, target: cb, journal, onStep: crashAt('created') }, { namespace: ns }),
+    ).rejects.toThrow(/simulated crash/);
+    // Finished through localhost and another context name: the same journal, resumed.
+    const cbAlias = clientFor(aliasKubeconfig(b.kubeconfig, 'b-alias'));
+    expect(cbAlias.server).not.toBe(cb.server);
+    const finished = await move({ source: ca, target: cbAlias, journal }, { namespace: ns });
+    expect(finished.resumed).toBe(true);
+    await expect(move({ source: ca, target: cb, journal }, { namespace: ns, rollback: true })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect([...(await snapshotNamespace(cb, ns)).keys()].sort()).toEqual([...before.keys()].sort());
+    expect((await snapshotNamespace(ca, ns)).size).toBe(0);
+  });
+
+  it('--rollback refuses a move that has finished even when a stale journal says otherwise', async () => {
+    const ns = uniqueName('stale');
+    await createClusters(ca, ns, 1, { workers: 1 });
+    const dir = join(stateDir, `stale-${ns}`);
+    const journal = createMoveJournalStore(dir);
+    await expect(
+      move({ source: ca, target: cb, journal, onStep: crashAt('deleted') }, { namespace: ns }),
+    ).rejects.toThrow(/simulated crash/);
+    const [file] = readdirSync(dir);
+    const stale = readFileSync(join(dir, file!), 'utf8');
+    await move({ source: ca, target: cb, journal }, { namespace: ns });
+    expect(readdirSync(dir)).toEqual([]);
+    writeFileSync(join(dir, file!), stale);
+    const onTarget = await snapshotNamespace(cb, ns);
+    await expect(move({ source: ca, target: cb, journal }, { namespace: ns, rollback: true })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('has finished') as unknown as string,
+    });
+    const after = await snapshotNamespace(cb, ns);
+    expect([...after.keys()].sort()).toEqual([...onTarget.keys()].sort());
+    expect((await snapshotNamespace(ca, ns)).size).toBe(0);
+  });
+
+  it('--rollback deletes the namespace the move created on the target, and keeps one that was there', async () => {
+    for (const existed of [false, true]) {
+      const ns = uniqueName(existed ? 'nskept' : 'nsgone');
+      await createClusters(ca, ns, 1, { workers: 1 });
+      if (existed) await ensureNamespace(cb, ns);
+      const journal = createMoveJournalStore(join(stateDir, `ns-${ns}`));
+      await expect(
+        move({ source: ca, target: cb, journal, onStep: crashAt('created-group-1') }, { namespace: ns }),
+      ).rejects.toThrow(/simulated crash/);
+      const undone = await move({ source: ca, target: cb, journal }, { namespace: ns, rollback: true });
+      expect(undone.rolledBack).toBe(true);
+      const nsRef = { apiVersion: 'v1', kind: 'Namespace', name: ns };
+      if (existed) {
+        expect((await cb.get(nsRef))?.metadata.deletionTimestamp).toBeUndefined();
+      } else {
+        // The namespace controller finishes the deletion: wait for that state.
+        for (let i = 0; i < 300 && (await cb.get(nsRef)); i++) await sleep(200);
+        expect(await cb.get(nsRef)).toBeUndefined();
+      }
+    }
   });
 
   function readFileAlias(): string {

@@ -442,8 +442,14 @@ export async function checkDistinctClusters(
 
 export type CreateOutcome = 'created' | 'updated' | 'existing';
 
-/** Namespaces known to exist on one cluster (one check per namespace per move). */
-export function namespaceEnsurer(client: KubeClient): (namespace: string) => Promise<void> {
+/**
+ * Namespaces known to exist on one cluster (one check per namespace per move). `onCreated` hears
+ * of each namespace this ensurer had to create (the journal records them for rollback).
+ */
+export function namespaceEnsurer(
+  client: KubeClient,
+  onCreated?: (namespace: string) => Promise<void>,
+): (namespace: string) => Promise<void> {
   const known = new Map<string, Promise<void>>();
   return (namespace) => {
     let pending = known.get(namespace);
@@ -455,7 +461,9 @@ export function namespaceEnsurer(client: KubeClient): (namespace: string) => Pro
           await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
         } catch (error) {
           if (!isAlreadyExists(error)) throw error;
+          return;
         }
+        await onCreated?.(namespace);
       })();
       known.set(namespace, pending);
       pending.catch(() => known.delete(namespace));
