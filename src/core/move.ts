@@ -54,6 +54,7 @@ import {
   type ObjectDirectory,
   type Reporter,
 } from './ports.js';
+import { dns1123LabelErrors, dns1123SubdomainErrors } from './validation.js';
 import { parseDocuments } from './yaml/documents.js';
 
 export const defaultMoveConcurrency = 16;
@@ -307,7 +308,24 @@ async function discoverGraph(
 // The operation
 // ---------------------------------------------------------------------------------------------
 
+/** `-n` must name a namespace (a DNS-1123 label); it never becomes part of a path unchecked. */
+function checkNamespaceName(namespace: string, origin: string): void {
+  const errors = dns1123LabelErrors(namespace);
+  if (errors.length === 0) return;
+  throw new ClusterctlError('INVALID_ARGUMENT', `"${namespace}" is not a namespace name: ${errors.join('; ')}`, {
+    hint: `Check ${origin}: a namespace name has at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit.`,
+  });
+}
+
+/** The namespace to move: `-n`, else the source context's namespace. */
+function namespaceToMove(options: MoveOptions, source: KubeClient): string {
+  if (options.namespace) return options.namespace;
+  checkNamespaceName(source.currentNamespace, `the namespace of context "${source.context}" in the kubeconfig`);
+  return source.currentNamespace;
+}
+
 function validate(deps: MoveDeps, options: MoveOptions): void {
+  if (options.namespace) checkNamespaceName(options.namespace, '--namespace (-n)');
   if (deps.toDirectory && deps.target)
     throw new ClusterctlError('INVALID_ARGUMENT', 'only one of --to-kubeconfig and --to-directory can be given', {
       hint: 'Move to another cluster with --to-kubeconfig, or back up to a folder with --to-directory.',
@@ -362,7 +380,7 @@ async function dryRunMove(deps: MoveDeps, options: MoveOptions, source: KubeClie
   const started = now();
   const reporter = deps.reporter ?? silentReporter;
   await checkManagementCluster(source, { strict: true });
-  const namespace = options.namespace || source.currentNamespace;
+  const namespace = namespaceToMove(options, source);
   const task = reporter.task(`Discovering Cluster API objects in namespace ${namespace}`);
   const graph = await discoverGraph(
     source,
@@ -441,7 +459,7 @@ async function moveToCluster(
   // By identity, not by kubeconfig names or URLs, and before anything is written (rollback too).
   const identities = await checkDistinctClusters(source, target);
   await Promise.all([ensureInventoryCrd(source), ensureInventoryCrd(target)]);
-  const namespace = options.namespace || source.currentNamespace;
+  const namespace = namespaceToMove(options, source);
   const clusters = options.clusters ?? [];
   const store = deps.journal;
   const id = moveJournalId(identities.source, identities.target, namespace, clusters);
@@ -947,7 +965,7 @@ async function moveToDirectory(deps: MoveDeps, options: MoveOptions, source: Kub
   const dir = deps.toDirectory!;
   const concurrency = options.concurrency ?? defaultMoveConcurrency;
   await checkManagementCluster(source, { strict: true });
-  const namespace = options.namespace || source.currentNamespace;
+  const namespace = namespaceToMove(options, source);
   const task = reporter.task(`Discovering Cluster API objects in namespace ${namespace}`);
   let graph = await discoverGraph(source, namespace, options.clusters ?? [], concurrency);
   let { groups, leftBehind } = moveSequence(graph);
@@ -988,6 +1006,56 @@ async function moveToDirectory(deps: MoveDeps, options: MoveOptions, source: Kub
   return result;
 }
 
+/** Why a backup object cannot be restored as it is (no kind, a name that is not a name), or undefined. */
+function backupObjectProblem(o: KubeObject): string | undefined {
+  if (typeof o.kind !== 'string' || !o.kind) return 'it has no kind';
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion) return 'it has no apiVersion';
+  const name = o.metadata?.name;
+  if (typeof name !== 'string' || !name) return 'it has no metadata.name';
+  const nameErrors = dns1123SubdomainErrors(name);
+  if (nameErrors.length) return `its name ${JSON.stringify(name)} is not valid: ${nameErrors.join('; ')}`;
+  const namespace = o.metadata.namespace;
+  if (namespace === undefined) return undefined;
+  const nsErrors = typeof namespace === 'string' ? dns1123LabelErrors(namespace) : ['not a string'];
+  return nsErrors.length
+    ? `its namespace ${JSON.stringify(namespace)} is not valid: ${nsErrors.join('; ')}`
+    : undefined;
+}
+
+/** Every object of a backup folder, each checked before anything is restored. */
+async function readBackup(dir: ObjectDirectory): Promise<KubeObject[]> {
+  const objects: KubeObject[] = [];
+  for (const name of await dir.list()) {
+    const file = `${dir.path}/${name}`;
+    for (const o of parseDocuments(await dir.read(name), file)) {
+      const problem = backupObjectProblem(o);
+      if (problem) {
+        throw new ClusterctlError('INVALID_YAML', `the backup file ${file} cannot be restored: ${problem}`, {
+          hint: 'Nothing was restored. Fix or remove that file (a backup holds one object per file, as move --to-directory writes it), then re-run.',
+        });
+      }
+      objects.push(o);
+    }
+  }
+  return objects;
+}
+
+/** What a restore that failed midway left on the target, and how to finish or undo it. */
+function restoreFailure(error: unknown, target: KubeClient, created: readonly GraphNode[], plan: MovePlan): unknown {
+  if (!(error instanceof ClusterctlError) || created.length === 0) return error;
+  const namespaces = [...new Set(created.map((n) => n.namespace).filter(Boolean))].sort();
+  const clusters = clustersOf([...created]).map((n) => `${n.namespace}/${n.name}`);
+  return new ClusterctlError(
+    error.code,
+    `${error.message}. The restore stopped midway: ${created.length} of ${plan.objectCount} objects were created on ${target.server} (namespaces: ${namespaces.join(', ') || 'none'})${clusters.length ? `, and the restored Clusters ${clusters.join(', ')} are paused there` : ''}`,
+    {
+      exitCode: error.exitCode,
+      cause: error,
+      hint: `${error.hint ? `${error.hint} ` : ''}Re-run the same command to finish the restore (objects already on the target are kept, the clusters are unpaused at the end), or undo it by deleting what was restored (e.g. kubectl delete namespace ${namespaces[0] ?? '<namespace>'} on that cluster, if the restore created it).`,
+    },
+  );
+}
+
 async function moveFromDirectory(deps: MoveDeps, options: MoveOptions): Promise<MoveResult> {
   const now = deps.now ?? Date.now;
   const started = now();
@@ -996,11 +1064,7 @@ async function moveFromDirectory(deps: MoveDeps, options: MoveOptions): Promise<
   const target = deps.target;
   const concurrency = options.concurrency ?? defaultMoveConcurrency;
   const task = reporter.task(`Reading objects from ${dir.path}`);
-  const objects: KubeObject[] = [];
-  for (const name of await dir.list()) {
-    const text = await dir.read(name);
-    objects.push(...parseDocuments(text, `${dir.path}/${name}`));
-  }
+  const objects = await readBackup(dir);
   const typesClient = target ?? deps.source;
   const types = typesClient ? await discoveryTypes(typesClient) : [];
   const graph = buildObjectGraph(types, objects, { namespace: '' });
@@ -1017,25 +1081,38 @@ async function moveFromDirectory(deps: MoveDeps, options: MoveOptions): Promise<
   const restore = reporter.task(`Restoring ${plan.objectCount} objects to ${target.server}`);
   const ensureNamespace = namespaceEnsurer(target);
   const newUids = new Map<string, string>();
-  for (const group of groups) {
-    await mapWithConcurrency(
-      group,
-      concurrency,
-      async (n) => {
-        const existing = await target.get(nodeRef(n));
-        if (existing) {
-          newUids.set(n.uid, existing.metadata.uid ?? '');
-          result.existing++;
-          return;
-        }
-        const copy = copyForTarget(n, graph, newUids);
-        delete copy.metadata.managedFields;
-        const created = await createOnTarget(target, n, copy, ensureNamespace, deps.signal);
-        newUids.set(n.uid, created.uid);
-        result[created.outcome]++;
-      },
-      deps.signal,
-    );
+  const createdNodes: GraphNode[] = [];
+  try {
+    for (const group of groups) {
+      await mapWithConcurrency(
+        group,
+        concurrency,
+        async (n) => {
+          const existing = await target.get(nodeRef(n));
+          if (existing) {
+            newUids.set(n.uid, existing.metadata.uid ?? '');
+            result.existing++;
+            return;
+          }
+          const copy = copyForTarget(n, graph, newUids);
+          delete copy.metadata.managedFields;
+          const created = await createOnTarget(target, n, copy, ensureNamespace, deps.signal).catch(
+            (error: unknown) => {
+              throw error instanceof ClusterctlError
+                ? error.withContext(`failed to restore ${describeNode(n)}`)
+                : error;
+            },
+          );
+          newUids.set(n.uid, created.uid);
+          createdNodes.push(n);
+          result[created.outcome]++;
+        },
+        deps.signal,
+      );
+    }
+  } catch (error) {
+    restore.fail();
+    throw restoreFailure(error, target, createdNodes, plan);
   }
   const moving = groups.flat();
   await setPaused(target, [...clustersOf(moving), ...clusterClassesOf(moving)], false, concurrency, deps.signal);

@@ -189,6 +189,124 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
     }
   });
 
+  const cli = (args: string[]) => runClusterctl(['move', ...args], { env: env(), timeoutMs: 120_000 });
+
+  it('refuses -n values that are not namespace names (exit 2), and never uses them in a path', async () => {
+    const stray = uniqueName('stray');
+    for (const bad of ['Bad_NS', `../../../../tmp/${stray}`]) {
+      const result = await cli(['-n', bad, '--kubeconfig', a.kubeconfigPath, '--to-kubeconfig', b.kubeconfigPath]);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`"${bad}" is not a namespace name`);
+    }
+    expect(readdirSync('/tmp').filter((f) => f.startsWith(stray))).toEqual([]);
+    expect(readdirSafe(join(stateDir, 'move'))).toEqual([]);
+  });
+
+  it('--to-directory naming an existing file says it is a file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'move-file-')), 'backup.yaml');
+    writeFileSync(file, 'not a folder\n');
+    const result = await cli(['-n', 'default', '--kubeconfig', a.kubeconfigPath, '--to-directory', file]);
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain('is a file, not a directory');
+    expect(readFileSync(file, 'utf8')).toBe('not a folder\n');
+  });
+
+  describe('restoring a backup', () => {
+    let ns: string;
+    let backup: string;
+    let files: string[];
+    beforeAll(async () => {
+      ns = uniqueName('restore');
+      await createClusters(ca, ns, 1, { workers: 0 });
+      backup = mkdtempSync(join(tmpdir(), 'move-safety-backup-'));
+      const save = await cli(['-n', ns, '--kubeconfig', a.kubeconfigPath, '--to-directory', backup]);
+      expect(save.exitCode, save.stderr).toBe(0);
+      files = readdirSync(backup).sort();
+    });
+
+    /** A copy of the backup with one file changed. */
+    function variant(file: string, change: (o: Record<string, unknown>) => void): string {
+      const dir = mkdtempSync(join(tmpdir(), 'move-safety-variant-'));
+      for (const f of files) writeFileSync(join(dir, f), readFileSync(join(backup, f)));
+      const obj = JSON.parse(readFileSync(join(backup, file), 'utf8')) as Record<string, unknown>;
+      change(obj);
+      writeFileSync(join(dir, file), JSON.stringify(obj));
+      return dir;
+    }
+    const restore = (dir: string, ...extra: string[]) =>
+      cli(['--from-directory', dir, '--to-kubeconfig', b.kubeconfigPath, ...extra]);
+
+    it('refuses a file whose object has no kind, or a traversal or invalid name or namespace, before restoring anything', async () => {
+      const cases: [string, (o: Record<string, unknown>) => void, string][] = [
+        [`Cluster_${ns}_c0.yaml`, (o) => delete o.kind, 'it has no kind'],
+        [`Secret_${ns}_c0-kubeconfig.yaml`, (o) => ((o.metadata as { name: string }).name = '../../etc/x'), 'its name'],
+        [
+          `Secret_${ns}_c0-ca.yaml`,
+          (o) => ((o.metadata as { namespace: string }).namespace = '../kube-system'),
+          'its namespace',
+        ],
+        [`Machine_${ns}_c0-cp-0.yaml`, (o) => ((o.metadata as { name: string }).name = 'Bad_Name'), 'its name'],
+      ];
+      for (const [file, change, text] of cases) {
+        expect(files).toContain(file);
+        const result = await restore(variant(file, change));
+        expect(result.exitCode, result.stderr).toBe(2);
+        expect(result.stderr).toContain(`${file} cannot be restored: ${text}`);
+      }
+      expect((await snapshotNamespace(cb, ns)).size).toBe(0);
+    });
+
+    it('a restore that fails midway says what is on the target and how to finish; re-running finishes it', async () => {
+      const file = `Secret_${ns}_c0-kubeconfig.yaml`;
+      const dir = variant(file, (o) => ((o.data as { value: string }).value = '!!! not base64 !!!'));
+      const failed = await restore(dir);
+      expect(failed.exitCode).not.toBe(0);
+      expect(failed.stderr).toMatch(/The restore stopped midway: \d+ of \d+ objects were created on /);
+      expect(failed.stderr).toContain(`the restored Clusters ${ns}/c0 are paused there`);
+      expect(failed.stderr).toContain('Re-run the same command to finish the restore');
+      const paused = await cb.list(capiV, 'Cluster', { namespace: ns });
+      expect(paused.map((c) => (c.spec as { paused?: boolean }).paused)).toEqual([true]);
+      writeFileSync(join(dir, file), readFileSync(join(backup, file)));
+      const finished = await restore(dir);
+      expect(finished.exitCode, finished.stderr).toBe(0);
+      expect((await snapshotNamespace(cb, ns)).size).toBe(files.length);
+      for (const c of await cb.list(capiV, 'Cluster', { namespace: ns }))
+        expect((c.spec as { paused?: boolean }).paused).toBeUndefined();
+    });
+
+    it('reports a damaged encrypted backup file as corrupt, not as a wrong key', async () => {
+      const sealedNs = uniqueName('sealed');
+      await createClusters(ca, sealedNs, 1, { workers: 0 });
+      const dir = mkdtempSync(join(tmpdir(), 'move-safety-sealed-'));
+      const keyFile = join(mkdtempSync(join(tmpdir(), 'age-key-')), 'key.txt');
+      const age = await import('age-encryption');
+      writeFileSync(keyFile, `${await age.generateIdentity()}\n`, { mode: 0o600 });
+      const save = await cli([
+        '-n',
+        sealedNs,
+        '--kubeconfig',
+        a.kubeconfigPath,
+        '--to-directory',
+        dir,
+        '--encrypt-with',
+        keyFile,
+      ]);
+      expect(save.exitCode, save.stderr).toBe(0);
+      const victim = join(dir, `Cluster_${sealedNs}_c0.yaml.age`);
+      const lines = readFileSync(victim, 'utf8').split('\n');
+      // Flip one base64 character of the encrypted payload (still valid armor).
+      const i = lines.length - 3;
+      const line = lines[i]!;
+      lines[i] = (line[0] === 'A' ? 'B' : 'A') + line.slice(1);
+      writeFileSync(victim, lines.join('\n'));
+      const result = await restore(dir, '--decrypt-with', keyFile);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`Cluster_${sealedNs}_c0.yaml.age is corrupt`);
+      expect(result.stderr).not.toContain('cannot be decrypted with the key');
+      expect((await snapshotNamespace(cb, sealedNs)).size).toBe(0);
+    });
+  });
+
   function readFileAlias(): string {
     return aliasKubeconfig(a.kubeconfig, 'other-name');
   }
