@@ -16,6 +16,7 @@ import { checkManagementCluster } from './cluster/management-cluster.js';
 import { ensureInventoryCrd } from './cluster/inventory.js';
 import {
   blockingObjects,
+  checkDistinctClusters,
   checkTargetProviders,
   clusterClassesOf,
   clustersOf,
@@ -31,6 +32,7 @@ import {
   nodeRef,
   provisioningErrors,
   setPaused,
+  type ClusterIdentity,
   type CreateOutcome,
 } from './cluster/mover.js';
 import {
@@ -52,6 +54,7 @@ import {
   type ObjectDirectory,
   type Reporter,
 } from './ports.js';
+import { dns1123LabelErrors, dns1123SubdomainErrors } from './validation.js';
 import { parseDocuments } from './yaml/documents.js';
 
 export const defaultMoveConcurrency = 16;
@@ -134,12 +137,13 @@ const phaseOrder: Phase[] = ['planned', 'paused', 'created', 'deleted', 'unpause
 
 interface JournalHeader {
   kind: 'clusterctl-ts/move';
-  version: 1;
+  version: 2;
   id: string;
   startedAt: string;
   namespace: string;
-  source: { server: string; context: string };
-  target: { server: string; context: string };
+  /** `identity` is the cluster's identity (ClusterIdentity.id); server and context are for messages. */
+  source: { server: string; context: string; identity: string };
+  target: { server: string; context: string; identity: string };
   clusters: string[];
   objects: PlannedObject[];
   /** UIDs of planned objects that already existed on the target before the move. */
@@ -151,13 +155,16 @@ interface JournalHeader {
 type JournalEvent =
   | { t: 'phase'; phase: Phase; at: string }
   | { t: 'created'; uids: [string, string][] }
-  | { t: 'deleted'; uids: string[] };
+  | { t: 'deleted'; uids: string[] }
+  /** A namespace this move created on the target (rollback deletes it). */
+  | { t: 'namespace'; name: string };
 
 interface JournalState {
   header: JournalHeader;
   phase: Phase;
   newUids: Map<string, string>;
   deleted: Set<string>;
+  createdNamespaces: Set<string>;
 }
 
 function fnv1a(text: string): string {
@@ -169,20 +176,17 @@ function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
+/**
+ * The journal of a move: keyed by the clusters' identities (never by URL or kubeconfig names), so
+ * the same move run through another URL, context or user of the same clusters finds it.
+ */
 export function moveJournalId(
-  source: KubeClient,
-  target: KubeClient,
+  source: ClusterIdentity,
+  target: ClusterIdentity,
   namespace: string,
   clusters: readonly string[],
 ): string {
-  const key = [
-    source.server,
-    source.context,
-    target.server,
-    target.context,
-    namespace,
-    [...clusters].sort().join(','),
-  ].join('|');
+  const key = [source.id, target.id, namespace, [...clusters].sort().join(',')].join('|');
   return `${namespace || 'all'}-${fnv1a(key)}`;
 }
 
@@ -190,12 +194,19 @@ async function readJournal(store: MoveJournalStore, id: string): Promise<Journal
   const raw = await store.read(id);
   if (!raw) return undefined;
   const header = raw.header as JournalHeader;
-  if (header?.kind !== 'clusterctl-ts/move') return undefined;
-  const state: JournalState = { header, phase: 'planned', newUids: new Map(), deleted: new Set() };
+  if (header?.kind !== 'clusterctl-ts/move' || header.version !== 2) return undefined;
+  const state: JournalState = {
+    header,
+    phase: 'planned',
+    newUids: new Map(),
+    deleted: new Set(),
+    createdNamespaces: new Set(),
+  };
   for (const e of raw.events as JournalEvent[]) {
     if (e.t === 'phase' && phaseOrder.indexOf(e.phase) > phaseOrder.indexOf(state.phase)) state.phase = e.phase;
     else if (e.t === 'created') for (const [from, to] of e.uids) state.newUids.set(from, to);
     else if (e.t === 'deleted') for (const uid of e.uids) state.deleted.add(uid);
+    else if (e.t === 'namespace') state.createdNamespaces.add(e.name);
   }
   return state;
 }
@@ -297,7 +308,24 @@ async function discoverGraph(
 // The operation
 // ---------------------------------------------------------------------------------------------
 
+/** `-n` must name a namespace (a DNS-1123 label); it never becomes part of a path unchecked. */
+function checkNamespaceName(namespace: string, origin: string): void {
+  const errors = dns1123LabelErrors(namespace);
+  if (errors.length === 0) return;
+  throw new ClusterctlError('INVALID_ARGUMENT', `"${namespace}" is not a namespace name: ${errors.join('; ')}`, {
+    hint: `Check ${origin}: a namespace name has at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit.`,
+  });
+}
+
+/** The namespace to move: `-n`, else the source context's namespace. */
+function namespaceToMove(options: MoveOptions, source: KubeClient): string {
+  if (options.namespace) return options.namespace;
+  checkNamespaceName(source.currentNamespace, `the namespace of context "${source.context}" in the kubeconfig`);
+  return source.currentNamespace;
+}
+
 function validate(deps: MoveDeps, options: MoveOptions): void {
+  if (options.namespace) checkNamespaceName(options.namespace, '--namespace (-n)');
   if (deps.toDirectory && deps.target)
     throw new ClusterctlError('INVALID_ARGUMENT', 'only one of --to-kubeconfig and --to-directory can be given', {
       hint: 'Move to another cluster with --to-kubeconfig, or back up to a folder with --to-directory.',
@@ -352,7 +380,7 @@ async function dryRunMove(deps: MoveDeps, options: MoveOptions, source: KubeClie
   const started = now();
   const reporter = deps.reporter ?? silentReporter;
   await checkManagementCluster(source, { strict: true });
-  const namespace = options.namespace || source.currentNamespace;
+  const namespace = namespaceToMove(options, source);
   const task = reporter.task(`Discovering Cluster API objects in namespace ${namespace}`);
   const graph = await discoverGraph(
     source,
@@ -428,16 +456,13 @@ async function moveToCluster(
     checkManagementCluster(source, { strict: true }),
     checkManagementCluster(target, { strict: true }),
   ]);
+  // By identity, not by kubeconfig names or URLs, and before anything is written (rollback too).
+  const identities = await checkDistinctClusters(source, target);
   await Promise.all([ensureInventoryCrd(source), ensureInventoryCrd(target)]);
-  const namespace = options.namespace || source.currentNamespace;
+  const namespace = namespaceToMove(options, source);
   const clusters = options.clusters ?? [];
-  if (source.server === target.server && source.context === target.context) {
-    throw new ClusterctlError('INVALID_ARGUMENT', `the source and the target are the same cluster (${source.server})`, {
-      hint: 'Point --to-kubeconfig (and --to-kubeconfig-context) at the new management cluster.',
-    });
-  }
   const store = deps.journal;
-  const id = moveJournalId(source, target, namespace, clusters);
+  const id = moveJournalId(identities.source, identities.target, namespace, clusters);
   const journalPath = store?.location(id);
   let state = store ? await readJournal(store, id) : undefined;
   if (state && (state.phase === 'done' || state.phase === 'rolled-back')) state = undefined;
@@ -500,19 +525,19 @@ async function moveToCluster(
     const preexisting = await existingOnTarget(target, moving, concurrency);
     const header: JournalHeader = {
       kind: 'clusterctl-ts/move',
-      version: 1,
+      version: 2,
       id,
       startedAt: new Date(now()).toISOString(),
       namespace,
-      source: { server: source.server, context: source.context },
-      target: { server: target.server, context: target.context },
+      source: { server: source.server, context: source.context, identity: identities.source.id },
+      target: { server: target.server, context: target.context, identity: identities.target.id },
       clusters,
       objects: plan.groups.flat(),
       preexisting: [...preexisting],
       paused: [...clustersOf(moving), ...clusterClassesOf(moving)].map((n) => n.uid),
     };
     if (store) await store.create(id, header);
-    state = { header, phase: 'planned', newUids: new Map(), deleted: new Set() };
+    state = { header, phase: 'planned', newUids: new Map(), deleted: new Set(), createdNamespaces: new Set() };
     discoverTask.succeed(
       `Planned the move of ${plan.objectCount} objects (${plan.clusters.length} clusters) from ${source.server} to ${target.server}`,
     );
@@ -547,7 +572,7 @@ async function moveToCluster(
       const total = groups.reduce((s, g) => s + g.length, 0);
       let done = 0;
       const createTask = reporter.task(`Creating ${total} objects on the target`);
-      const ensureNamespace = namespaceEnsurer(target);
+      const ensureNamespace = namespaceEnsurer(target, (name) => journal([{ t: 'namespace', name }]));
       const newUids = state.newUids;
       for (const [i, group] of groups.entries()) {
         const outcomes: [string, string][] = [];
@@ -758,6 +783,32 @@ async function verifyMove(
 // Rollback
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A move whose clusters run unpaused on the target has finished (its last step unpauses them
+ * there), whatever a journal says: it may have been finished through another journal, machine or
+ * state folder. Rolling it back would take the clusters from the controllers now managing them.
+ */
+function refuseFinishedMove(header: JournalHeader, onTarget: Map<string, KubeObject>, target: KubeClient): void {
+  const preexisting = new Set(header.preexisting);
+  const running = header.objects
+    .filter((o) => header.paused.includes(o.uid) && !preexisting.has(o.uid))
+    .flatMap((o) => {
+      const live = onTarget.get(identityKey(o));
+      if (!live) return [];
+      const n = plannedNode(o);
+      n.object = live;
+      return isPaused(n) ? [] : [describeNode(n)];
+    });
+  if (running.length === 0) return;
+  throw new ClusterctlError(
+    'CONFLICT',
+    `the move of namespace "${header.namespace}" started at ${header.startedAt} has finished: ${running.slice(0, 3).join(', ')}${running.length > 3 ? ` and ${running.length - 3} more` : ''} run unpaused on the target ${target.server}; nothing was rolled back`,
+    {
+      hint: 'To bring the clusters back, move them again in the other direction (swap --kubeconfig and --to-kubeconfig). Running the same move without --rollback verifies it and clears its journal.',
+    },
+  );
+}
+
 async function rollbackMove(input: {
   source: KubeClient;
   target: KubeClient;
@@ -782,6 +833,7 @@ async function rollbackMove(input: {
     readLive(source, header.objects, concurrency),
     readLive(target, header.objects, concurrency),
   ]);
+  refuseFinishedMove(header, onTarget, target);
   const plannedByTargetUid = new Map<string, PlannedObject>();
   const targetObjects: KubeObject[] = [];
   for (const o of header.objects) {
@@ -858,7 +910,10 @@ async function rollbackMove(input: {
     );
   }
 
-  // 3. Unpause what this move paused on the source.
+  // 3. Remove the namespaces this move created on the target.
+  for (const name of state.createdNamespaces) await target.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+
+  // 4. Unpause what this move paused on the source.
   const paused = header.objects.filter((o) => header.paused.includes(o.uid)).map(plannedNode);
   await setPaused(source, paused, false, concurrency, signal);
   await store.append(id, [{ t: 'phase', phase: 'rolled-back', at: new Date(now()).toISOString() }]);
@@ -910,7 +965,7 @@ async function moveToDirectory(deps: MoveDeps, options: MoveOptions, source: Kub
   const dir = deps.toDirectory!;
   const concurrency = options.concurrency ?? defaultMoveConcurrency;
   await checkManagementCluster(source, { strict: true });
-  const namespace = options.namespace || source.currentNamespace;
+  const namespace = namespaceToMove(options, source);
   const task = reporter.task(`Discovering Cluster API objects in namespace ${namespace}`);
   let graph = await discoverGraph(source, namespace, options.clusters ?? [], concurrency);
   let { groups, leftBehind } = moveSequence(graph);
@@ -951,6 +1006,56 @@ async function moveToDirectory(deps: MoveDeps, options: MoveOptions, source: Kub
   return result;
 }
 
+/** Why a backup object cannot be restored as it is (no kind, a name that is not a name), or undefined. */
+function backupObjectProblem(o: KubeObject): string | undefined {
+  if (typeof o.kind !== 'string' || !o.kind) return 'it has no kind';
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion) return 'it has no apiVersion';
+  const name = o.metadata?.name;
+  if (typeof name !== 'string' || !name) return 'it has no metadata.name';
+  const nameErrors = dns1123SubdomainErrors(name);
+  if (nameErrors.length) return `its name ${JSON.stringify(name)} is not valid: ${nameErrors.join('; ')}`;
+  const namespace = o.metadata.namespace;
+  if (namespace === undefined) return undefined;
+  const nsErrors = typeof namespace === 'string' ? dns1123LabelErrors(namespace) : ['not a string'];
+  return nsErrors.length
+    ? `its namespace ${JSON.stringify(namespace)} is not valid: ${nsErrors.join('; ')}`
+    : undefined;
+}
+
+/** Every object of a backup folder, each checked before anything is restored. */
+async function readBackup(dir: ObjectDirectory): Promise<KubeObject[]> {
+  const objects: KubeObject[] = [];
+  for (const name of await dir.list()) {
+    const file = `${dir.path}/${name}`;
+    for (const o of parseDocuments(await dir.read(name), file)) {
+      const problem = backupObjectProblem(o);
+      if (problem) {
+        throw new ClusterctlError('INVALID_YAML', `the backup file ${file} cannot be restored: ${problem}`, {
+          hint: 'Nothing was restored. Fix or remove that file (a backup holds one object per file, as move --to-directory writes it), then re-run.',
+        });
+      }
+      objects.push(o);
+    }
+  }
+  return objects;
+}
+
+/** What a restore that failed midway left on the target, and how to finish or undo it. */
+function restoreFailure(error: unknown, target: KubeClient, created: readonly GraphNode[], plan: MovePlan): unknown {
+  if (!(error instanceof ClusterctlError) || created.length === 0) return error;
+  const namespaces = [...new Set(created.map((n) => n.namespace).filter(Boolean))].sort();
+  const clusters = clustersOf([...created]).map((n) => `${n.namespace}/${n.name}`);
+  return new ClusterctlError(
+    error.code,
+    `${error.message}. The restore stopped midway: ${created.length} of ${plan.objectCount} objects were created on ${target.server} (namespaces: ${namespaces.join(', ') || 'none'})${clusters.length ? `, and the restored Clusters ${clusters.join(', ')} are paused there` : ''}`,
+    {
+      exitCode: error.exitCode,
+      cause: error,
+      hint: `${error.hint ? `${error.hint} ` : ''}Re-run the same command to finish the restore (objects already on the target are kept, the clusters are unpaused at the end), or undo it by deleting what was restored (e.g. kubectl delete namespace ${namespaces[0] ?? '<namespace>'} on that cluster, if the restore created it).`,
+    },
+  );
+}
+
 async function moveFromDirectory(deps: MoveDeps, options: MoveOptions): Promise<MoveResult> {
   const now = deps.now ?? Date.now;
   const started = now();
@@ -959,11 +1064,7 @@ async function moveFromDirectory(deps: MoveDeps, options: MoveOptions): Promise<
   const target = deps.target;
   const concurrency = options.concurrency ?? defaultMoveConcurrency;
   const task = reporter.task(`Reading objects from ${dir.path}`);
-  const objects: KubeObject[] = [];
-  for (const name of await dir.list()) {
-    const text = await dir.read(name);
-    objects.push(...parseDocuments(text, `${dir.path}/${name}`));
-  }
+  const objects = await readBackup(dir);
   const typesClient = target ?? deps.source;
   const types = typesClient ? await discoveryTypes(typesClient) : [];
   const graph = buildObjectGraph(types, objects, { namespace: '' });
@@ -980,25 +1081,38 @@ async function moveFromDirectory(deps: MoveDeps, options: MoveOptions): Promise<
   const restore = reporter.task(`Restoring ${plan.objectCount} objects to ${target.server}`);
   const ensureNamespace = namespaceEnsurer(target);
   const newUids = new Map<string, string>();
-  for (const group of groups) {
-    await mapWithConcurrency(
-      group,
-      concurrency,
-      async (n) => {
-        const existing = await target.get(nodeRef(n));
-        if (existing) {
-          newUids.set(n.uid, existing.metadata.uid ?? '');
-          result.existing++;
-          return;
-        }
-        const copy = copyForTarget(n, graph, newUids);
-        delete copy.metadata.managedFields;
-        const created = await createOnTarget(target, n, copy, ensureNamespace, deps.signal);
-        newUids.set(n.uid, created.uid);
-        result[created.outcome]++;
-      },
-      deps.signal,
-    );
+  const createdNodes: GraphNode[] = [];
+  try {
+    for (const group of groups) {
+      await mapWithConcurrency(
+        group,
+        concurrency,
+        async (n) => {
+          const existing = await target.get(nodeRef(n));
+          if (existing) {
+            newUids.set(n.uid, existing.metadata.uid ?? '');
+            result.existing++;
+            return;
+          }
+          const copy = copyForTarget(n, graph, newUids);
+          delete copy.metadata.managedFields;
+          const created = await createOnTarget(target, n, copy, ensureNamespace, deps.signal).catch(
+            (error: unknown) => {
+              throw error instanceof ClusterctlError
+                ? error.withContext(`failed to restore ${describeNode(n)}`)
+                : error;
+            },
+          );
+          newUids.set(n.uid, created.uid);
+          createdNodes.push(n);
+          result[created.outcome]++;
+        },
+        deps.signal,
+      );
+    }
+  } catch (error) {
+    restore.fail();
+    throw restoreFailure(error, target, createdNodes, plan);
   }
   const moving = groups.flat();
   await setPaused(target, [...clustersOf(moving), ...clusterClassesOf(moving)], false, concurrency, deps.signal);

@@ -65,10 +65,20 @@ export async function openObjectDirectory(
   crypto: DirectoryCrypto = {},
 ): Promise<ObjectDirectory> {
   let isDir = false;
+  let exists = false;
   try {
     isDir = (await stat(path)).isDirectory();
+    exists = true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (exists && !isDir) {
+    throw new ClusterctlError('INVALID_ARGUMENT', `"${path}" given with ${flag} is a file, not a directory`, {
+      hint:
+        flag === '--to-directory'
+          ? 'Give a folder for the backup files (mkdir -m 700 <dir>), not an existing file.'
+          : 'Give the folder a previous move --to-directory wrote, not one of its files.',
+    });
   }
   if (!isDir) {
     throw new ClusterctlError('NOT_FOUND', `the directory "${path}" given with ${flag} does not exist`, {
@@ -100,12 +110,23 @@ export async function openObjectDirectory(
       for (const id of crypto.identities) decrypter.addIdentity(id);
       try {
         return await decrypter.decrypt(age.armor.decode(text), 'text');
-      } catch {
+      } catch (error) {
+        // age says "no identity matched" only for a wrong key; every other failure (armor, header,
+        // MAC, payload) means the file itself is damaged.
+        if (error instanceof Error && /no identity matched/.test(error.message)) {
+          throw new ClusterctlError(
+            'UNAUTHORIZED',
+            `${join(path, name)} cannot be decrypted with the key given with --decrypt-with`,
+            {
+              hint: 'Use the identity (AGE-SECRET-KEY-1...) whose recipient the backup was encrypted to.',
+            },
+          );
+        }
         throw new ClusterctlError(
-          'UNAUTHORIZED',
-          `${join(path, name)} cannot be decrypted with the key given with --decrypt-with`,
+          'INVALID_ARGUMENT',
+          `${join(path, name)} is corrupt: it is not a readable age file (${error instanceof Error ? error.message : String(error)})`,
           {
-            hint: 'Use the identity (AGE-SECRET-KEY-1...) whose recipient the backup was encrypted to.',
+            hint: 'The file was changed or truncated after the backup was written; restore it from another copy of the backup. Nothing was restored.',
           },
         );
       }

@@ -372,10 +372,84 @@ export function copyForTarget(n: GraphNode, graph: ObjectGraph, newUids: Readonl
   return obj;
 }
 
+/**
+ * Which cluster an API client reaches, whatever the kubeconfig calls it: the UID of the
+ * `kube-system` namespace (created once with the cluster, the same through every URL, context and
+ * user). A user who may not read that namespace still reads the CRD clusters.cluster.x-k8s.io
+ * (move's own checks need it on both sides), whose UID is just as stable while Cluster API is
+ * installed; both are read, so two users with different rights still compare.
+ */
+export interface ClusterIdentity {
+  /** The stable key (journals): `kube-system:<uid>`, else `crd:<uid>`. */
+  id: string;
+  kubeSystemUid?: string | undefined;
+  clusterCrdUid?: string | undefined;
+}
+
+async function uidOf(client: KubeClient, ref: ObjectRef): Promise<string | undefined> {
+  try {
+    return (await client.get(ref))?.metadata.uid;
+  } catch (error) {
+    if (error instanceof ClusterctlError && error.code === 'FORBIDDEN') return undefined;
+    throw error;
+  }
+}
+
+export async function clusterIdentity(client: KubeClient): Promise<ClusterIdentity> {
+  const [kubeSystemUid, clusterCrdUid] = await Promise.all([
+    uidOf(client, { apiVersion: 'v1', kind: 'Namespace', name: 'kube-system' }),
+    uidOf(client, { apiVersion: crdApiVersion, kind: 'CustomResourceDefinition', name: 'clusters.cluster.x-k8s.io' }),
+  ]);
+  const id = kubeSystemUid ? `kube-system:${kubeSystemUid}` : clusterCrdUid ? `crd:${clusterCrdUid}` : undefined;
+  if (!id) {
+    throw new ClusterctlError(
+      'FORBIDDEN',
+      `cannot tell which cluster ${client.server} (context "${client.context}") is: neither the Namespace kube-system nor the CustomResourceDefinition clusters.cluster.x-k8s.io can be read`,
+      { hint: 'Use a kubeconfig whose user may get namespaces or CustomResourceDefinitions on that cluster.' },
+    );
+  }
+  return { id, kubeSystemUid, clusterCrdUid };
+}
+
+export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
+  return (
+    (a.kubeSystemUid !== undefined && a.kubeSystemUid === b.kubeSystemUid) ||
+    (a.clusterCrdUid !== undefined && a.clusterCrdUid === b.clusterCrdUid)
+  );
+}
+
+/** Refuses, before anything is written, a move whose source and target are one cluster. */
+export async function checkDistinctClusters(
+  source: KubeClient,
+  target: KubeClient,
+): Promise<{ source: ClusterIdentity; target: ClusterIdentity }> {
+  const [s, t] = await Promise.all([clusterIdentity(source), clusterIdentity(target)]);
+  if (sameCluster(s, t)) {
+    const basis =
+      s.kubeSystemUid === t.kubeSystemUid && s.kubeSystemUid
+        ? 'kube-system namespace'
+        : 'clusters.cluster.x-k8s.io CRD';
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      `the source and the target are the same cluster: ${source.server} (context "${source.context}") and ${target.server} (context "${target.context}") have the same ${basis} UID`,
+      {
+        hint: 'Point --to-kubeconfig (and --to-kubeconfig-context) at the new management cluster; moving a cluster onto itself would delete its objects.',
+      },
+    );
+  }
+  return { source: s, target: t };
+}
+
 export type CreateOutcome = 'created' | 'updated' | 'existing';
 
-/** Namespaces known to exist on one cluster (one check per namespace per move). */
-export function namespaceEnsurer(client: KubeClient): (namespace: string) => Promise<void> {
+/**
+ * Namespaces known to exist on one cluster (one check per namespace per move). `onCreated` hears
+ * of each namespace this ensurer had to create (the journal records them for rollback).
+ */
+export function namespaceEnsurer(
+  client: KubeClient,
+  onCreated?: (namespace: string) => Promise<void>,
+): (namespace: string) => Promise<void> {
   const known = new Map<string, Promise<void>>();
   return (namespace) => {
     let pending = known.get(namespace);
@@ -387,7 +461,9 @@ export function namespaceEnsurer(client: KubeClient): (namespace: string) => Pro
           await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
         } catch (error) {
           if (!isAlreadyExists(error)) throw error;
+          return;
         }
+        await onCreated?.(namespace);
       })();
       known.set(namespace, pending);
       pending.catch(() => known.delete(namespace));
@@ -422,6 +498,15 @@ export async function createOnTarget(
     if (!isAlreadyExists(error)) throw error;
     const existing = await withRetries(() => target.get(nodeRef(n)), signal);
     if (!existing) throw error;
+    if (existing.metadata.uid && existing.metadata.uid === n.uid) {
+      // The "target" holds the very object being copied: it is the source cluster. Updating it
+      // and then deleting "the source's" copy would delete it for good.
+      throw new ClusterctlError(
+        'CONFLICT',
+        `${describeNode(n)} on ${target.server} has the UID of the object being copied (${n.uid}): the target is the cluster the objects come from`,
+        { hint: 'Nothing was updated. Point --to-kubeconfig at another management cluster.' },
+      );
+    }
     if (n.isGlobal || n.isGlobalHierarchy) return { uid: existing.metadata.uid ?? '', outcome: 'existing' };
     result = await withRetries(
       () =>
