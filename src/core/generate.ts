@@ -42,8 +42,8 @@ export interface GenerateClusterOptions {
   clusterName: string;
   targetNamespace?: string | undefined;
   kubernetesVersion?: string | undefined;
-  controlPlaneMachineCount?: number | undefined;
-  workerMachineCount?: number | undefined;
+  controlPlaneMachineCount?: number | bigint | undefined;
+  workerMachineCount?: number | bigint | undefined;
   listVariables?: boolean | undefined;
 }
 
