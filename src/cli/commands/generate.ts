@@ -275,6 +275,9 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
             },
           );
         }
+        // Flag values are checked first, as pflag does before the command runs.
+        const controlPlaneMachineCount = parseCount('--control-plane-machine-count', opts.controlPlaneMachineCount);
+        const workerMachineCount = parseCount('--worker-machine-count', opts.workerMachineCount);
         const services = await createProviderServices(ctx);
         const config = services.config;
         const cluster = await optionalCluster(ctx);
@@ -337,8 +340,8 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
             clusterName: args[0],
             targetNamespace: opts.targetNamespace,
             kubernetesVersion: opts.kubernetesVersion,
-            controlPlaneMachineCount: parseCount('--control-plane-machine-count', opts.controlPlaneMachineCount),
-            workerMachineCount: parseCount('--worker-machine-count', opts.workerMachineCount),
+            controlPlaneMachineCount,
+            workerMachineCount,
             listVariables: opts.listVariables,
           },
         );
