@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../errors.js';
 import type { ProviderConfig } from '../types.js';
-import { certManagerDefaultUrl, parseConfig, parseGoDuration, type ConfigInput } from './config.js';
+import { certManagerDefaultUrl, parseConfig, parseConfigText, parseGoDuration, type ConfigInput } from './config.js';
 
 const builtInProviders: ProviderConfig[] = [
   {
@@ -255,5 +255,41 @@ describe('parseGoDuration', () => {
     ['', undefined],
   ])('%s', (text, ms) => {
     expect(parseGoDuration(text)).toBe(ms);
+  });
+});
+
+describe('parsing the file', () => {
+  const fail = (text: string): ClusterctlError => {
+    try {
+      parseConfigText(text, 'clusterctl.yaml');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ClusterctlError);
+      return error as ClusterctlError;
+    }
+    throw new Error('expected a failure');
+  };
+
+  it('refuses a key defined twice, naming the key and its line (as go-yaml does)', () => {
+    const error = fail('A: 1\nB: 2\nA: 3\n');
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain('(line 3)');
+    expect(error.message).toContain('mapping key "A" already defined');
+    expect(fail('images:\n  all: {tag: a}\n  all: {tag: b}\n').message).toContain('"all" already defined');
+  });
+
+  it('parses many keys in linear time (a quadratic duplicate check took minutes for 10 MB)', () => {
+    const keys = 60_000;
+    const text = Array.from({ length: keys }, (_, i) => `VAR_${i}: value-${i}`).join('\n');
+    const started = Date.now();
+    expect(parseConfigText(text, 'big.yaml').size).toBe(keys);
+    // quadratic: about 100 s on the project machine; linear: about 1 s (15 s leaves room for load)
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('names the nesting limit instead of a stack overflow', () => {
+    const error = fail(`A: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain('nested more than 500 levels');
+    expect(error.message).not.toContain('call stack');
   });
 });

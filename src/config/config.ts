@@ -7,7 +7,8 @@
  * (keys are case-insensitive). Errors in `providers`, `images` or `cert-manager` surface when those
  * values are first used, as in clusterctl, so unrelated commands still run.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, YAMLError, type Node as YamlNode } from 'yaml';
+import { isStackOverflow, nestingLimitMessage } from '../core/yaml/documents.js';
 import { ClusterctlError } from '../errors.js';
 import type { ProviderConfig, ProviderType } from '../types.js';
 import { expandEnv } from './expand.js';
@@ -92,18 +93,67 @@ export interface ConfigInput {
   defaultOverridesFolder: string;
 }
 
+/**
+ * Refuses a mapping that defines a key twice, as go-yaml does ("mapping key ... already defined").
+ * One Set per mapping keeps it linear: the yaml library's own `uniqueKeys` check compares every key
+ * with every earlier one (a 10 MB file took 36 s).
+ */
+function checkDuplicateKeys(root: YamlNode | null, source: string, lineOf: (offset: number) => number): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          const name = String(key.value);
+          if (name !== '<<' && seen.has(name)) {
+            throw new ClusterctlError(
+              'INVALID_CONFIG',
+              `failed to parse the clusterctl config file ${source} (line ${lineOf(key.range?.[0] ?? 0)}): mapping key ${JSON.stringify(name)} already defined`,
+              { hint: `remove one of the two ${JSON.stringify(name)} entries from ${source}` },
+            );
+          }
+          seen.add(name);
+        }
+        stack.push(pair.value);
+      }
+    }
+  }
+}
+
+function lineFinder(text: string): (offset: number) => number {
+  return (offset) => {
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    return line;
+  };
+}
+
 /** Parses config file text into top-level values keyed by lower-cased key. */
 export function parseConfigText(text: string, source: string): Map<string, unknown> {
   let doc: unknown;
-  try {
-    doc = parseYaml(text, { merge: true });
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos?.[0] ? ` (line ${error.linePos[0].line})` : '';
-    throw new ClusterctlError(
+  const parseError = (message: string, cause?: unknown, line?: number): ClusterctlError =>
+    new ClusterctlError(
       'INVALID_CONFIG',
-      `failed to parse the clusterctl config file ${source}${where}: ${(error as Error).message.split('\n')[0]}`,
-      { hint: `fix the YAML syntax of ${source}`, cause: error },
+      `failed to parse the clusterctl config file ${source}${line ? ` (line ${line})` : ''}: ${message}`,
+      { hint: `fix the YAML syntax of ${source}`, cause },
     );
+  try {
+    const parsed = parseDocument(text, { merge: true, uniqueKeys: false });
+    const [first] = parsed.errors;
+    if (first) throw first;
+    checkDuplicateKeys(parsed.contents, source, lineFinder(text));
+    doc = parsed.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (error instanceof ClusterctlError) throw error;
+    if (isStackOverflow(error)) throw parseError(nestingLimitMessage, error);
+    const line = error instanceof YAMLError ? error.linePos?.[0]?.line : undefined;
+    const head = (error as Error).message.split('\n')[0] ?? '';
+    throw parseError(/call stack/i.test(head) ? nestingLimitMessage : head, error, line);
   }
   const values = new Map<string, unknown>();
   if (doc === null || doc === undefined) return values;

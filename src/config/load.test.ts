@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../errors.js';
-import { createConfig } from './load.js';
+import { createConfig, maxConfigFileBytes } from './load.js';
 
 let home: string;
 
@@ -95,12 +95,26 @@ describe('createConfig: --config', () => {
   it('fails when an explicit path does not exist or is a folder', async () => {
     const missing = join(home, 'nope.yaml');
     const error = await failure(createConfig({ configPath: missing, env: {}, homeDir: home }));
-    expect(error.code).toBe('INVALID_ARGUMENT');
+    // README exit-code table: a file that is not there is "not found" (6)
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.exitCode).toBe(6);
     expect(error.message).toContain(missing);
     expect(error.hint).toContain('--config');
     expect((await failure(createConfig({ configPath: home, env: {}, homeDir: home }))).message).toContain(
       'is a directory',
     );
+  });
+
+  it('refuses a file above the size limit before reading it, naming the limit', async () => {
+    const file = join(home, 'huge.yaml');
+    await writeFile(file, '');
+    await truncate(file, maxConfigFileBytes + 1);
+    const started = Date.now();
+    const error = await failure(createConfig({ configPath: file, env: {}, homeDir: home }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain(file);
+    expect(error.message).toContain('16 MiB limit');
   });
 
   it('reports a broken file with its path', async () => {

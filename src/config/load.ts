@@ -20,6 +20,31 @@ export const configFileBaseName = 'clusterctl';
 /** Extensions searched in each folder, in clusterctl's order (among the formats we read). */
 export const configFileExtensions = ['json', 'yaml', 'yml'] as const;
 export const configDownloadTimeoutMs = 30_000;
+/**
+ * The largest clusterctl.yaml read (16 MiB). Real files are a few kilobytes; the cap makes a wrong
+ * file (a disk image, a log) fail at once, naming the limit, instead of parsing for minutes.
+ */
+export const maxConfigFileBytes = 16 * 1024 * 1024;
+
+function configTooLarge(source: string, size: number): ClusterctlError {
+  return new ClusterctlError(
+    'INVALID_CONFIG',
+    `the clusterctl config file ${source} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxConfigFileBytes / 1024 / 1024} MiB limit`,
+    { hint: 'check that --config names a clusterctl.yaml; it holds providers, images and variables, never megabytes' },
+  );
+}
+
+/** Reads a local config file, refusing one larger than maxConfigFileBytes before reading it. */
+async function readConfigFile(path: string): Promise<string> {
+  const info = await stat(path);
+  if (info.isDirectory()) {
+    throw new ClusterctlError('INVALID_ARGUMENT', `the clusterctl config file ${path} is a directory`, {
+      hint: 'pass the path of a clusterctl.yaml file to --config',
+    });
+  }
+  if (info.size > maxConfigFileBytes) throw configTooLarge(path, info.size);
+  return readFile(path, 'utf8');
+}
 
 export interface CreateConfigOptions {
   /** `--config`: a path, `file://` URL or http(s) URL. */
@@ -107,7 +132,14 @@ export async function downloadConfigFile(
       { hint },
     );
   }
-  return response.text();
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > maxConfigFileBytes) {
+    await response.body?.cancel();
+    throw configTooLarge(url, length);
+  }
+  const text = await response.text();
+  if (text.length > maxConfigFileBytes) throw configTooLarge(url, text.length);
+  return text;
 }
 
 function describeFetchError(error: unknown): string {
@@ -154,18 +186,12 @@ async function readExplicitConfig(options: CreateConfigOptions): Promise<{ text:
   if (!isAbsolute(path)) path = resolve(options.cwd ?? process.cwd(), path);
   let text: string;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) {
-      throw new ClusterctlError('INVALID_ARGUMENT', `the clusterctl config file ${path} is a directory`, {
-        hint: 'pass the path of a clusterctl.yaml file to --config',
-      });
-    }
-    text = await readFile(path, 'utf8');
+    text = await readConfigFile(path);
   } catch (error) {
     if (error instanceof ClusterctlError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ClusterctlError(
-      code === 'ENOENT' ? 'INVALID_ARGUMENT' : 'INVALID_CONFIG',
+      code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_CONFIG',
       code === 'ENOENT'
         ? `the clusterctl config file ${path} does not exist`
         : `failed to read the clusterctl config file ${path}: ${(error as Error).message}`,
@@ -194,8 +220,9 @@ export async function createConfig(options: CreateConfigOptions): Promise<Cluste
     file = await findDefaultConfigFile([paths.configDir, paths.legacyDir]);
     if (file) {
       try {
-        text = await readFile(file, 'utf8');
+        text = await readConfigFile(file);
       } catch (error) {
+        if (error instanceof ClusterctlError) throw error;
         throw new ClusterctlError(
           'INVALID_CONFIG',
           `failed to read the clusterctl config file ${file}: ${(error as Error).message}`,

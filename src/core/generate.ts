@@ -42,8 +42,8 @@ export interface GenerateClusterOptions {
   clusterName: string;
   targetNamespace?: string | undefined;
   kubernetesVersion?: string | undefined;
-  controlPlaneMachineCount?: number | undefined;
-  workerMachineCount?: number | undefined;
+  controlPlaneMachineCount?: number | bigint | undefined;
+  workerMachineCount?: number | bigint | undefined;
   listVariables?: boolean | undefined;
 }
 
@@ -54,7 +54,25 @@ export interface GenerateClusterResult {
   variables: string[];
 }
 
+/**
+ * The largest template rendered (32 MiB, ten times the largest provider's components). Above it the
+ * text is refused at once, naming the limit, instead of being substituted and parsed for minutes.
+ */
+export const maxTemplateBytes = 32 * 1024 * 1024;
+
+/** INVALID_YAML when a template is above maxTemplateBytes. */
+export function checkTemplateSize(template: TemplateText): void {
+  const size = template.text.length;
+  if (size <= maxTemplateBytes) return;
+  throw new ClusterctlError(
+    'INVALID_YAML',
+    `the template ${template.source} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxTemplateBytes / 1024 / 1024} MiB limit`,
+    { hint: 'Check that the source is a cluster template: templates are kilobytes, never tens of megabytes.' },
+  );
+}
+
 function parseTemplate(template: TemplateText, lookup: VariableLookup, skipProcessing: boolean) {
+  checkTemplateSize(template);
   const variables = inspectVariables(template.text);
   if (skipProcessing) return { variables, objects: undefined };
   let text: string;
@@ -139,6 +157,7 @@ export function generateYaml(
   lookup: VariableLookup,
   options: GenerateYamlOptions = {},
 ): string {
+  checkTemplateSize(template);
   if (options.listVariables) return formatYamlVariables(listVariableNames(template.text));
   const parsed = parseTemplate(template, lookup, false);
   return serializeObjects(parsed.objects ?? []);

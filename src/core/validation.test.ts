@@ -5,6 +5,7 @@ import {
   dns1123SubdomainErrors,
   isKubernetesSemver,
   parseGoInt64,
+  parseInt64Flag,
   parseMachineCountVariable,
   parseProviderRef,
   validateClusterName,
@@ -106,6 +107,30 @@ describe('parseGoInt64 (strconv.ParseInt base 10)', () => {
     ['0x10', undefined],
   ])('%j', (text, expected) => {
     expect(parseGoInt64(text)).toBe(expected);
+  });
+});
+
+describe('parseInt64Flag (pflag Int64: strconv.ParseInt base 0)', () => {
+  it('reads the forms Go accepts', () => {
+    expect(parseInt64Flag('--n', '3')).toBe(3n);
+    expect(parseInt64Flag('--n', '+3')).toBe(3n);
+    expect(parseInt64Flag('--n', '-2')).toBe(-2n);
+    expect(parseInt64Flag('--n', '0x10')).toBe(16n);
+    expect(parseInt64Flag('--n', '010')).toBe(8n);
+    expect(parseInt64Flag('--n', '0b11')).toBe(3n);
+    expect(parseInt64Flag('--n', '1_000')).toBe(1000n);
+    expect(parseInt64Flag('--n', '9223372036854775807')).toBe(9223372036854775807n);
+  });
+
+  it('refuses what Go refuses, with its words (it rendered replicas: 1e+20 before)', () => {
+    const big = catchError(() => parseInt64Flag('--worker-machine-count', '99999999999999999999'));
+    expect(big.message).toBe(
+      'invalid argument "99999999999999999999" for "--worker-machine-count" flag: strconv.ParseInt: parsing "99999999999999999999": value out of range',
+    );
+    expect(big.exitCode).toBe(2);
+    for (const bad of ['', ' 3', '1.5', '1e3', 'three', '08', '1__0', '_1', '0x']) {
+      expect(catchError(() => parseInt64Flag('--n', bad)).message).toContain(': invalid syntax');
+    }
   });
 });
 

@@ -134,6 +134,30 @@ export function parseGoInt64(text: string): bigint | undefined {
   return value < minInt64 || value > maxInt64 ? undefined : value;
 }
 
+/**
+ * Parses an integer flag value as Go's pflag Int64 does (strconv.ParseInt with base 0: a sign, then
+ * decimal, `0x` hex, `0o`/leading-`0` octal or `0b` binary digits, `_` between digits after a
+ * prefix). Go's message on failure: `invalid argument "V" for "--flag" flag: strconv.ParseInt:
+ * parsing "V": invalid syntax` (or `value out of range` beyond int64).
+ */
+export function parseInt64Flag(flag: string, value: string): bigint {
+  const fail = (why: string): ClusterctlError =>
+    invalid(
+      `invalid argument ${JSON.stringify(value)} for ${JSON.stringify(flag)} flag: strconv.ParseInt: parsing ${JSON.stringify(value)}: ${why}`,
+      `Pass a whole number between ${minInt64} and ${maxInt64}, e.g. ${flag} 3.`,
+    );
+  const match =
+    /^([+-]?)(0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])+|[1-9](?:_?[0-9])*|0)$/.exec(
+      value,
+    );
+  if (match === null) throw fail('invalid syntax');
+  const digits = (match[2] ?? '').replaceAll('_', '');
+  const literal = /^0[0-7]/.test(digits) ? `0o${digits.slice(1)}` : digits;
+  const parsed = match[1] === '-' ? -BigInt(literal) : BigInt(literal);
+  if (parsed < minInt64 || parsed > maxInt64) throw fail('value out of range');
+  return parsed;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checks for generate cluster (the order and wording of clusterctl's templateOptionsToVariables)
 // ---------------------------------------------------------------------------------------------

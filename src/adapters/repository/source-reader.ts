@@ -25,9 +25,29 @@ export interface ReadSourceDeps {
 const githubFormsHint =
   'a GitHub URL must have one of the forms https://github.com/{owner}/{repository}/blob/{branch}/{path-to-file} or https://github.com/{owner}/{repository}/releases/download/{tag}/{asset-file-name}';
 
+/**
+ * The largest `--from` source read (64 MiB; templates are kilobytes). Larger input is refused
+ * before it is read, naming the limit; generate refuses templates above its own, smaller limit.
+ */
+export const maxSourceBytes = 64 * 1024 * 1024;
+
+function sourceTooLarge(what: string, size: number): ClusterctlError {
+  return new ClusterctlError(
+    'INVALID_ARGUMENT',
+    `${what} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxSourceBytes / 1024 / 1024} MiB limit for a --from source`,
+    { hint: 'Check the --from value: it must name a cluster template or YAML file.' },
+  );
+}
+
 async function readStream(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    total += bytes.length;
+    if (total > maxSourceBytes) throw sourceTooLarge('the standard input', total);
+    chunks.push(bytes);
+  }
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
@@ -50,6 +70,7 @@ async function readLocal(path: string): Promise<Uint8Array> {
   if (info.isDirectory()) {
     throw new ClusterctlError('INVALID_ARGUMENT', `invalid path: file ${JSON.stringify(path)} is actually a directory`);
   }
+  if (info.size > maxSourceBytes) throw sourceTooLarge(`the file ${JSON.stringify(path)}`, info.size);
   return new Uint8Array(await readFile(path));
 }
 

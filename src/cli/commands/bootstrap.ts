@@ -23,6 +23,7 @@ import { tabwrite } from '../../core/format.js';
 import { generateCluster } from '../../core/generate.js';
 import { init } from '../../core/init.js';
 import { move } from '../../core/move.js';
+import { parseInt64Flag } from '../../core/validation.js';
 import { ClusterctlError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
@@ -61,16 +62,7 @@ function duration(flag: string, value: string): number {
 }
 
 function count(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()))
-    throw new ClusterctlError(
-      'INVALID_ARGUMENT',
-      `invalid argument "${value}" for "${flag}" flag: not a whole number`,
-      {
-        hint: `Pass a whole number, e.g. ${flag} 1.`,
-      },
-    );
-  return Number(value);
+  return value === undefined ? undefined : Number(parseInt64Flag(flag, value));
 }
 
 /** The kind config: --kind-config (a file or - for stdin), else templates/kind/bootstrap-cluster.yaml. */

@@ -14,6 +14,7 @@ import { listInstalledProviders } from '../../core/cluster/inventory.js';
 import { checkManagementCluster } from '../../core/cluster/management-cluster.js';
 import { generateCluster, generateYaml, type GenerateClusterDeps, type TemplateText } from '../../core/generate.js';
 import type { KubeClient } from '../../core/ports.js';
+import { parseInt64Flag } from '../../core/validation.js';
 import { formatProviderDescription, inspectComponents } from '../../core/repository/components.js';
 import {
   clusterClassFileName,
@@ -39,14 +40,8 @@ async function output(ctx: CliContext, text: string, writeTo: string | undefined
   ctx.out(text);
 }
 
-function parseCount(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) {
-    throw new ClusterctlError('INVALID_ARGUMENT', `invalid argument "${value}" for "${flag}" flag: not an integer`, {
-      hint: `Pass a whole number, e.g. ${flag} 3.`,
-    });
-  }
-  return Number(value);
+function parseCount(flag: string, value: string | undefined): bigint | undefined {
+  return value === undefined ? undefined : parseInt64Flag(flag, value);
 }
 
 /** The management cluster, when one is reachable and runs Cluster API; otherwise undefined (or an error if --kubeconfig was explicit). */
@@ -280,6 +275,9 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
             },
           );
         }
+        // Flag values are checked first, as pflag does before the command runs.
+        const controlPlaneMachineCount = parseCount('--control-plane-machine-count', opts.controlPlaneMachineCount);
+        const workerMachineCount = parseCount('--worker-machine-count', opts.workerMachineCount);
         const services = await createProviderServices(ctx);
         const config = services.config;
         const cluster = await optionalCluster(ctx);
@@ -342,8 +340,8 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
             clusterName: args[0],
             targetNamespace: opts.targetNamespace,
             kubernetesVersion: opts.kubernetesVersion,
-            controlPlaneMachineCount: parseCount('--control-plane-machine-count', opts.controlPlaneMachineCount),
-            workerMachineCount: parseCount('--worker-machine-count', opts.workerMachineCount),
+            controlPlaneMachineCount,
+            workerMachineCount,
             listVariables: opts.listVariables,
           },
         );

@@ -477,3 +477,18 @@ describe('parseDocuments: alias bombs', () => {
     expect(Object.keys((obj as unknown as { items: object }).items)).toHaveLength(3000);
   });
 });
+
+describe('parseDocuments: nesting limit', () => {
+  it('names the limit for deep flow and block nesting (was "Maximum call stack size exceeded")', () => {
+    const flow = `a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
+    const block = Array.from({ length: 3_000 }, (_, i) => `${'  '.repeat(i)}k:`).join('\n');
+    const shallowButOver = `a: ${'['.repeat(600)}${']'.repeat(600)}\n`;
+    for (const text of [flow, block, shallowButOver]) {
+      const error = thrown(() => parseDocuments(text, 'deep.yaml'));
+      expect(error.code).toBe('INVALID_YAML');
+      expect(error.message).toContain('deep.yaml: the YAML is nested more than 500 levels deep');
+      expect(error.message).not.toContain('call stack');
+    }
+    expect(parseDocuments(`a: ${'['.repeat(400)}${']'.repeat(400)}\n`, 'ok.yaml')).toHaveLength(1);
+  });
+});

@@ -34,6 +34,21 @@ interface RawDocument {
   line: number;
 }
 
+/**
+ * The deepest nesting of mappings and sequences accepted. go-yaml stops at 10000 levels; the yaml
+ * library's recursive composer exhausts Node's stack long before that, so the limit is ours and
+ * named in the error instead of "Maximum call stack size exceeded". Kubernetes objects nest a few
+ * dozen levels at most.
+ */
+export const maxYamlNestingDepth = 500;
+
+export const nestingLimitMessage = `the YAML is nested more than ${maxYamlNestingDepth} levels deep (the limit of this tool)`;
+
+/** True for the RangeError a recursive parser throws on deeply nested input. */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
 const yamlHint =
   'Check the YAML near that line: indentation (spaces only), unclosed quotes or brackets. If the line comes ' +
   'from a substituted variable, a value containing ": ", "#" or a leading "*", "&", "!" may need quotes in the template.';
@@ -221,7 +236,24 @@ class Converter {
     }
   }
 
+  private depth = 0;
+
   value(input: YamlNode | null): JsonValue {
+    this.depth++;
+    try {
+      return this.valueAt(input);
+    } catch (error) {
+      if (isStackOverflow(error)) this.fail(input, nestingLimitMessage);
+      throw error;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private valueAt(input: YamlNode | null): JsonValue {
+    if (this.depth > maxYamlNestingDepth) {
+      this.fail(input, nestingLimitMessage);
+    }
     if (input !== null && isAlias(input)) {
       const target = this.deref(input);
       if (target !== null && this.expanding.has(target)) {
@@ -331,7 +363,9 @@ function lineStartsOf(text: string): number[] {
 }
 
 function describeYamlError(error: YAMLError, source: string, firstLine: number): string {
-  const head = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+  let head = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+  // The yaml library reports its own stack overflow on deeply nested input as a parse error.
+  if (/call stack/i.test(head)) head = nestingLimitMessage;
   const pos = error.linePos?.[0];
   if (pos === undefined) return `${source}: ${head}`;
   return `${source}: ${head} at line ${firstLine + pos.line - 1}, column ${pos.col}`;
