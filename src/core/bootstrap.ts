@@ -18,6 +18,7 @@ import { getKubeconfig } from './get-kubeconfig.js';
 import type { InitOptions, InitResult } from './init.js';
 import { mapWithConcurrency } from './pool.js';
 import type { KubeClient, Reporter, Task } from './ports.js';
+import { sleep as cancellableSleep } from './sleep.js';
 
 export const bootstrapSteps = [
   'create-bootstrap-cluster',
@@ -396,16 +397,7 @@ const installHints: Record<string, string> = {
 export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions): Promise<BootstrapResult> {
   const { reporter, signal } = deps;
   const now = deps.now ?? (() => Date.now());
-  const sleep =
-    deps.sleep ??
-    ((ms: number, s?: AbortSignal) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        s?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }));
+  const sleep = deps.sleep ?? cancellableSleep;
   const name = options.clusterName;
   if (!name || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
     throw new ClusterctlError('INVALID_ARGUMENT', `invalid cluster name "${name}"`, {
@@ -534,6 +526,16 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
       });
     }
   };
+  /** Waits, then stops with INTERRUPTED (naming the step to resume from) when the user interrupted. */
+  const pause = async (ms: number) => {
+    try {
+      await sleep(ms, signal);
+    } catch (error) {
+      checkAbort();
+      throw error;
+    }
+    checkAbort();
+  };
 
   const steps: Record<BootstrapStep, (r: Reporter, task: Task, title: string) => Promise<void>> = {
     'create-bootstrap-cluster': async () => {
@@ -557,8 +559,7 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
                 },
               );
             }
-            await sleep(1000, signal);
-            checkAbort();
+            await pause(1000);
           }
         }
         return;
@@ -652,8 +653,7 @@ export async function bootstrap(deps: BootstrapDeps, options: BootstrapOptions):
             { hint: `${gap.hint} To wait longer, re-run with a larger --wait-timeout.` },
           );
         }
-        await sleep(Math.min(options.pollIntervalMs ?? 2000, Math.max(0, deadline - now())), signal);
-        checkAbort();
+        await pause(Math.min(options.pollIntervalMs ?? 2000, Math.max(0, deadline - now())));
       }
     },
     'get-kubeconfig': async () => {
