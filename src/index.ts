@@ -91,16 +91,13 @@ export { openObjectDirectory, loadAgeKeys, type DirectoryCrypto } from './adapte
 export { mergeKubeconfig, type MergeResult } from './core/kubeconfig-merge.js';
 export {
   bootstrap,
-  bootstrapSteps,
-  provisioningGap,
   type BootstrapDeps,
   type BootstrapOptions,
   type BootstrapResult,
-  type BootstrapState,
-  type BootstrapStateStore,
-  type BootstrapStep,
-  type KindPort,
-} from './core/bootstrap.js';
+} from './core/bootstrap/bootstrap.js';
+export { bootstrapSteps, type BootstrapState, type BootstrapStep } from './core/bootstrap/state.js';
+export { provisioningGap } from './core/bootstrap/provisioning.js';
+export type { BootstrapStateStore, KindPort } from './core/ports.js';
 export { createBootstrapStateStore, bootstrapStateDir } from './adapters/state/bootstrap-state.js';
 export { createKindCli, findExecutable } from './adapters/process.js';
 export { describeCluster, type DescribeClusterDeps, type DescribeClusterOptions } from './core/describe.js';

@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { ClusterctlError } from '../errors.js';
-import type { KindPort } from '../core/bootstrap.js';
+import type { KindPort } from '../core/ports.js';
 import type { Reporter } from '../core/ports.js';
 
 /** The first executable `name` on PATH (like `command -v`), or undefined. */

@@ -16,3 +16,11 @@ export function tabwrite(rows: readonly (readonly string[])[], options: { minWid
     .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('') + '\n')
     .join('');
 }
+
+/** A duration for progress lines: `4.2s` under a minute, else `3m` or `3m20s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return s === 0 ? `${m}m` : `${m}m${s}s`;
+}

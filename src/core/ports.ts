@@ -3,6 +3,7 @@
  * ora or commander: adapters implement these ports and the CLI passes them in.
  */
 import type { KubeObject, ObjectRef } from '../types.js';
+import type { BootstrapState } from './bootstrap/state.js';
 
 // ---------------------------------------------------------------------------------------------
 // Progress reporting
@@ -158,4 +159,38 @@ export interface ObjectDirectory {
   read(name: string): Promise<string>;
   /** Writes with mode 0600, replacing an existing file. */
   write(name: string, content: string | Uint8Array): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// create management-cluster
+// ---------------------------------------------------------------------------------------------
+
+/** The kind CLI (the adapter runs the real `kind` executable). */
+export interface KindPort {
+  /** `kind get clusters`. */
+  listClusters(): Promise<string[]>;
+  /** `kind create cluster --name --kubeconfig [--config -] [--image] [--wait]`. */
+  createCluster(options: {
+    name: string;
+    kubeconfigPath: string;
+    /** kind Cluster config (YAML), passed on stdin. */
+    config?: string | undefined;
+    image?: string | undefined;
+    waitMs: number;
+    signal?: AbortSignal | undefined;
+  }): Promise<void>;
+  /** `kind get kubeconfig --name`: the admin kubeconfig (a secret: never log it). */
+  getKubeconfig(name: string): Promise<string>;
+  /** `kind delete cluster --name --kubeconfig` (idempotent). */
+  deleteCluster(name: string, kubeconfigPath: string): Promise<void>;
+}
+
+/** Where `create management-cluster` keeps its state between runs. */
+export interface BootstrapStateStore {
+  /** Where the state of this cluster is kept (for messages). */
+  location(clusterName: string): string;
+  load(clusterName: string): Promise<BootstrapState | undefined>;
+  save(state: BootstrapState): Promise<void>;
+  /** A private path for the bootstrap cluster's kubeconfig (next to the state). */
+  bootstrapKubeconfigPath(clusterName: string): string;
 }

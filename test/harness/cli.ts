@@ -1,5 +1,7 @@
 /** Runs the built CLI (bin/clusterctl.js) as a user would, capturing its output. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,17 +30,12 @@ export interface RunOptions {
 export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
-    // A clean, predictable environment: no colours, no user kubeconfig, no user config.
-    for (const key of [
-      'PATH',
-      'HOME',
-      'TMPDIR',
-      'XDG_CACHE_HOME',
-      'GOPATH',
-      'GOCACHE',
-      'GOMODCACHE',
-      'KUBEBUILDER_ASSETS',
-    ]) {
+    // A clean, predictable environment: no colours, no user kubeconfig, no user config, and a
+    // temporary HOME (removed afterwards) unless the test sets HOME itself, so no run reads or
+    // writes the real ~/.cluster-api, ~/.kube or ~/.cache.
+    const tempHome = 'HOME' in (options.env ?? {}) ? undefined : mkdtempSync(join(tmpdir(), 'clusterctl-home-'));
+    if (tempHome) env.HOME = tempHome;
+    for (const key of ['PATH', 'TMPDIR', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'KUBEBUILDER_ASSETS']) {
       const v = process.env[key];
       if (v !== undefined) env[key] = v;
     }
@@ -65,10 +62,14 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
       options.killAfterMs === undefined
         ? undefined
         : setTimeout(() => child.kill(options.killSignal ?? 'SIGKILL'), options.killAfterMs);
-    child.on('error', reject);
+    child.on('error', (err) => {
+      if (tempHome) rmSync(tempHome, { recursive: true, force: true });
+      reject(err);
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       if (killer) clearTimeout(killer);
+      if (tempHome) rmSync(tempHome, { recursive: true, force: true });
       resolve({ stdout, stderr, exitCode: code ?? -1 });
     });
     child.stdin.end(options.input ?? '');

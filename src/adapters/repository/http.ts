@@ -9,6 +9,7 @@
  */
 import { ClusterctlError } from '../../errors.js';
 import { silentReporter, type Reporter } from '../../core/ports.js';
+import { sleep } from '../../core/sleep.js';
 
 export interface HttpResponse {
   status: number;
@@ -90,24 +91,6 @@ export function describeNetworkError(error: unknown): string {
     current = (current as Error & { cause?: unknown }).cause;
   }
   return best;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 type AttemptResult =

@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ClusterctlError } from '../../errors.js';
-import type { BootstrapState, BootstrapStateStore } from '../../core/bootstrap.js';
+import type { BootstrapState } from '../../core/bootstrap/state.js';
+import type { BootstrapStateStore } from '../../core/ports.js';
 import { moveStateDir } from './move-journal.js';
 import { writePrivateFile } from './private-file.js';
 

@@ -1,6 +1,6 @@
 /**
  * `clusterctl create management-cluster NAME` (alias `clusterctl bootstrap NAME`): kind -> init ->
- * workload cluster -> move -> a self-managed management cluster, resumable. See core/bootstrap.ts.
+ * workload cluster -> move -> a self-managed management cluster, resumable. See core/bootstrap/.
  *
  * Named after what the user ends up with (a management cluster) rather than "bootstrap", which
  * in Cluster API already means a provider type (`-b/--bootstrap kubeadm`) and the temporary
@@ -18,7 +18,12 @@ import {
 import { createMoveJournalStore, moveStateDir } from '../../adapters/state/move-journal.js';
 import { createKindCli, findExecutable } from '../../adapters/process.js';
 import { parseGoDuration } from '../../config/index.js';
-import { bootstrap, type BootstrapDeps, type BootstrapOptions, type BootstrapResult } from '../../core/bootstrap.js';
+import {
+  bootstrap,
+  type BootstrapDeps,
+  type BootstrapOptions,
+  type BootstrapResult,
+} from '../../core/bootstrap/bootstrap.js';
 import { tabwrite } from '../../core/format.js';
 import { generateCluster } from '../../core/generate.js';
 import { init } from '../../core/init.js';
@@ -230,8 +235,8 @@ function configure(cmd: Command, run: CommandRunner): Command {
             );
             return generated.objects;
           },
-          moveObjects: async (source, target, namespace, reporter, signal) => {
-            const moved = await move(
+          moveObjects: (source, target, namespace, reporter, signal) =>
+            move(
               {
                 source,
                 target,
@@ -240,17 +245,7 @@ function configure(cmd: Command, run: CommandRunner): Command {
                 signal,
               },
               { namespace },
-            );
-            return {
-              objects: moved.plan.groups.flat().map((o) => ({
-                apiVersion: o.apiVersion,
-                kind: o.kind,
-                name: o.name,
-                namespace: o.global ? undefined : o.namespace,
-                deleteFromSource: o.deleteFromSource,
-              })),
-            };
-          },
+            ),
           signal: controller.signal,
         };
         try {

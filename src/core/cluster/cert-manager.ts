@@ -11,6 +11,7 @@ import type { KubeClient, Reporter } from '../ports.js';
 import { migrateAfterCrdUpgrade, migrateBeforeCrdUpgrade, storageVersionHashes } from './crd-migration.js';
 import { applyComponents } from './installer.js';
 import { listLabelledObjects } from './labelled-objects.js';
+import { sleep as defaultSleep } from '../sleep.js';
 
 export const defaultCertManagerVersion = 'v1.21.1';
 const probeNamespace = 'cert-manager-test';
@@ -47,7 +48,7 @@ export async function probeCertManager(client: KubeClient): Promise<boolean> {
   for (let i = 0; i < 600; i++) {
     const ns = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: probeNamespace });
     if (!ns?.metadata.deletionTimestamp) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await defaultSleep(100);
   }
   try {
     for (const obj of objects) {
@@ -153,7 +154,7 @@ export async function ensureCertManager(
   settings: CertManagerSettings,
 ): Promise<CertManagerOutcome> {
   const { client, reporter } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? defaultSleep;
   if (settings.externallyProvisioned) {
     const deadline = Date.now() + settings.timeoutMs;
     while (!(await probeCertManager(client))) {
@@ -231,7 +232,7 @@ export async function upgradeCertManager(
   onProgress: (text: string) => void = () => undefined,
 ): Promise<CertManagerUpgradeResult> {
   const { client } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? defaultSleep;
   const objects = labelCertManagerObjects(await deps.fetchManifest(settings), settings.version);
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   const migrated = new Map<string, number>();

@@ -13,6 +13,7 @@ import { ClusterctlError, wrapError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
 import { mapWithConcurrency } from '../pool.js';
 import type { KubeClient } from '../ports.js';
+import { sleep as defaultSleep } from '../sleep.js';
 
 interface CrdShape {
   spec?: {
@@ -160,7 +161,7 @@ export async function migrateAfterCrdUpgrade(
   before: Map<string, string | undefined>,
   options: CrdMigrationOptions & { timeoutMs?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<CrdMigrationResult> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? defaultSleep;
   const migrated = new Map<string, number>();
   for await (const { name, current } of installedCounterparts(client, newCrds)) {
     const storage = storageVersionOf(current);

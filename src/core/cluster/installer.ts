@@ -9,6 +9,7 @@ import { describeRef, refOf, type KubeObject, type ObjectRef } from '../../types
 import { mapWithConcurrency } from '../pool.js';
 import type { KubeClient } from '../ports.js';
 import { waitForCrdEstablished } from './inventory.js';
+import { sleep } from '../sleep.js';
 
 const tierOfKind: Record<string, number> = {
   Namespace: 0,
@@ -182,7 +183,7 @@ async function deleteAndWait(client: KubeClient, ref: ObjectRef, timeoutMs = 60_
         { hint: `Check its finalizers (kubectl get ${ref.kind.toLowerCase()} -o yaml), then re-run the command.` },
       );
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -228,6 +229,6 @@ export async function waitForDeployments(
         },
       );
     }
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+    await sleep(options.pollMs ?? 500, options.signal);
   }
 }

@@ -13,6 +13,7 @@ import {
   type ProviderType,
 } from '../../types.js';
 import type { KubeClient, Reporter } from '../ports.js';
+import { sleep } from '../sleep.js';
 
 export const inventoryGroup = 'clusterctl.cluster.x-k8s.io';
 export const inventoryApiVersion = `${inventoryGroup}/v1alpha3`;
@@ -100,10 +101,6 @@ export function providerObject(p: Omit<InstalledProvider, 'name'> & { name?: str
     type: p.type,
     version: p.version,
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Polls until a CRD reports Established=True. */

@@ -8,6 +8,7 @@ import { ClusterctlError } from '../../errors.js';
 import { refOf, type KubeObject, type ObjectRef } from '../../types.js';
 import { mapWithConcurrency } from '../pool.js';
 import type { KubeClient } from '../ports.js';
+import { sleep as defaultSleep } from '../sleep.js';
 
 export const defaultScaleDownTimeoutMs = 60_000;
 
@@ -18,7 +19,7 @@ export interface ScaleDownOptions {
   signal?: AbortSignal;
   /** Called on each poll with the Deployments that still report replicas. */
   onWaiting?: (pending: { name: string; replicas: number }[]) => void;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 interface DeploymentShape {
@@ -39,7 +40,7 @@ export async function scaleDownDeployments(
   options: ScaleDownOptions = {},
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? defaultScaleDownTimeoutMs;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? defaultSleep;
   const scaled: { ref: ObjectRef; replicas: number }[] = [];
   const restore = async () => {
     await mapWithConcurrency(scaled, 4, async ({ ref, replicas }) => {
@@ -68,7 +69,7 @@ export async function scaleDownDeployments(
       if (pending.length === 0) return;
       options.onWaiting?.(pending.map((p) => ({ name: nameOf(p.ref), replicas: p.replicas })));
       if (Date.now() >= deadline) break;
-      await sleep(Math.min(options.pollMs ?? 250, Math.max(deadline - Date.now(), 0)));
+      await sleep(Math.min(options.pollMs ?? 250, Math.max(deadline - Date.now(), 0)), options.signal);
     }
     const names = pending.map((p) => `Deployment ${nameOf(p.ref)} (${p.replicas} still running)`).join(', ');
     const namespaces = [...new Set(pending.map((p) => p.ref.namespace ?? ''))];

@@ -4,17 +4,13 @@
  * test/e2e/bootstrap.test.ts against real API servers.
  */
 import { describe, expect, it } from 'vitest';
-import { ClusterctlError } from '../errors.js';
-import type { KubeObject } from '../types.js';
-import {
-  bootstrap,
-  expectedMachineCount,
-  nestedReporter,
-  type BootstrapDeps,
-  type BootstrapOptions,
-  type BootstrapState,
-} from './bootstrap.js';
-import type { Reporter } from './ports.js';
+import { ClusterctlError } from '../../errors.js';
+import type { KubeObject } from '../../types.js';
+import type { Reporter } from '../ports.js';
+import { bootstrap, type BootstrapDeps, type BootstrapOptions } from './bootstrap.js';
+import { expectedMachineCount } from './provisioning.js';
+import { nestedReporter } from './runner.js';
+import type { BootstrapState } from './state.js';
 
 function doubles(options: { tools?: string[]; kindClusters?: string[]; state?: BootstrapState } = {}) {
   const saved: BootstrapState[] = [];
