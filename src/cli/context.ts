@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import type { Reporter } from '../core/ports.js';
-import { createReporter, type ReporterMode } from '../ui/reporter.js';
+import { createReporter, loadSpinner, type ReporterMode } from '../ui/reporter.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -82,13 +82,14 @@ export function chooseReporterMode(input: {
   return isTTY && (input.stderr.columns ?? 0) > 0 && !input.ci && input.verbosity === 0 ? 'tty' : 'plain';
 }
 
-export function createContext(io: CliIo, global: GlobalOptions, outputFormat?: string): CliContext {
+export async function createContext(io: CliIo, global: GlobalOptions, outputFormat?: string): Promise<CliContext> {
   const verbosity = parseVerbosity(global.v, io.env);
   const ci = isCI(io.env);
   const isTTY = Boolean(io.stderr.isTTY);
   const color = colorEnabled(io.env, io.stderr);
   const mode = chooseReporterMode({ stderr: io.stderr, ci, verbosity, outputFormat });
-  const reporter = createReporter({ mode, verbosity, color, stream: io.stderr });
+  const spinner = mode === 'tty' ? await loadSpinner() : undefined;
+  const reporter = createReporter({ mode, verbosity, color, stream: io.stderr, spinner });
   return {
     io,
     env: io.env,

@@ -1,19 +1,13 @@
-/** The commander tree. Commands are registered only when they work end to end. */
+/**
+ * The commander tree. Commands are registered only when they work end to end. Each command file is
+ * imported only when needed: a run of `clusterctl version` loads the version command and what it
+ * uses, not the YAML, Kubernetes and spinner code of the others (start-up is most of a short
+ * command's time). Root help, `help`, completion and anything unrecognised load them all.
+ */
 import { Command, CommanderError, Option } from 'commander';
 import { ClusterctlError } from '../errors.js';
 import { formatError } from '../ui/errors.js';
 import { createContext, type CliContext, type CliIo, type GlobalOptions } from './context.js';
-import { registerBootstrap } from './commands/bootstrap.js';
-import { registerCompletion } from './commands/completion.js';
-import { registerConfig } from './commands/config.js';
-import { registerDelete } from './commands/delete.js';
-import { registerDescribe } from './commands/describe.js';
-import { registerGenerate } from './commands/generate.js';
-import { registerGet } from './commands/get.js';
-import { registerInit } from './commands/init.js';
-import { registerMove } from './commands/move.js';
-import { registerUpgrade } from './commands/upgrade.js';
-import { registerVersion } from './commands/version.js';
 
 export type CommandRunner = <O>(
   fn: (ctx: CliContext, opts: O, args: string[], command: Command) => Promise<void> | void,
@@ -23,7 +17,49 @@ export interface ProgramState {
   exitCode: number;
 }
 
-export function buildProgram(io: CliIo, state: ProgramState): Command {
+type Register = (program: Command, run: CommandRunner) => void;
+
+/** The command files in registration order (the order help lists them) and the top-level names each adds. */
+export const commandModules: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
+  { names: ['create', 'bootstrap'], load: async () => (await import('./commands/bootstrap.js')).registerBootstrap },
+  // completion prints the whole tree, so it is not listed by name: it always loads every command.
+  { names: [], load: async () => (await import('./commands/completion.js')).registerCompletion },
+  { names: ['config'], load: async () => (await import('./commands/config.js')).registerConfig },
+  { names: ['delete'], load: async () => (await import('./commands/delete.js')).registerDelete },
+  { names: ['describe'], load: async () => (await import('./commands/describe.js')).registerDescribe },
+  { names: ['generate'], load: async () => (await import('./commands/generate.js')).registerGenerate },
+  { names: ['get'], load: async () => (await import('./commands/get.js')).registerGet },
+  { names: ['init'], load: async () => (await import('./commands/init.js')).registerInit },
+  { names: ['move'], load: async () => (await import('./commands/move.js')).registerMove },
+  { names: ['upgrade'], load: async () => (await import('./commands/upgrade.js')).registerUpgrade },
+  { names: ['version'], load: async () => (await import('./commands/version.js')).registerVersion },
+];
+
+/** Global options that take a value as the next argument (`--kubeconfig PATH`). */
+const globalValueFlags = new Set(['--config', '-v', '--v', '--kubeconfig', '--kubeconfig-context']);
+
+/** The top-level command argv names (the first word that is neither a global flag nor its value). */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return arg;
+    if (globalValueFlags.has(arg)) i++;
+  }
+  return undefined;
+}
+
+/** The registrations this argv needs: its command's file alone when it names one, else all of them. */
+async function loadCommands(argv: readonly string[] | undefined): Promise<Register[]> {
+  const word = argv && commandWord(argv);
+  const own = word === undefined ? undefined : commandModules.find((m) => m.names.includes(word));
+  return Promise.all((own ? [own] : commandModules).map((m) => m.load()));
+}
+
+/**
+ * The program for this argv (see commandModules); without argv, the whole tree.
+ */
+export async function buildProgram(io: CliIo, state: ProgramState, argv?: readonly string[]): Promise<Command> {
   const program = new Command('clusterctl');
   program
     .description('clusterctl controls the lifecycle of a Cluster API management cluster')
@@ -66,7 +102,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
       const global = command.optsWithGlobals<GlobalOptions>();
       let ctx: CliContext;
       try {
-        ctx = createContext(io, global, opts.output);
+        ctx = await createContext(io, global, opts.output);
       } catch (error) {
         throw new ClusterctlError('INVALID_ARGUMENT', error instanceof Error ? error.message : String(error));
       }
@@ -80,24 +116,14 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
       }
     };
 
-  registerBootstrap(program, run);
-  registerCompletion(program, run);
-  registerConfig(program, run);
-  registerDelete(program, run);
-  registerDescribe(program, run);
-  registerGenerate(program, run);
-  registerGet(program, run);
-  registerInit(program, run);
-  registerMove(program, run);
-  registerUpgrade(program, run);
-  registerVersion(program, run);
+  for (const register of await loadCommands(argv)) register(program, run);
   return program;
 }
 
 /** Runs the CLI with the given argv (without node and script); returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const state: ProgramState = { exitCode: 0 };
-  const program = buildProgram(io, state);
+  const program = await buildProgram(io, state, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -3,7 +3,7 @@
  * `plain` (one line per event: CI, pipes, -v), `json` (one JSON object per line) or `silent`.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import ora from 'ora';
+import type ora from 'ora';
 import type { Reporter } from '../core/ports.js';
 import { redact } from './redact.js';
 
@@ -22,6 +22,17 @@ export interface ReporterOptions {
   heartbeatMs?: number;
   /** Clock (ms) for the heartbeat; tests pass a fake one. */
   now?: () => number;
+  /**
+   * ora's default export, needed by `tty` mode only (without it tty falls back to plain lines).
+   * Passed in rather than imported so other modes never load it: ora and its dependencies cost
+   * about 50 ms of every start.
+   */
+  spinner?: typeof ora | undefined;
+}
+
+/** Loads the spinner library for `tty` mode. */
+export async function loadSpinner(): Promise<typeof ora> {
+  return (await import('ora')).default;
 }
 
 export function createChalk(color: boolean): ChalkInstance {
@@ -95,7 +106,8 @@ export function createReporter(options: ReporterOptions): Reporter {
       };
     },
   };
-  if (options.mode === 'plain') return plain;
+  const spinner = options.spinner;
+  if (options.mode === 'plain' || !spinner) return plain;
 
   // tty: spinners; other output stops/starts around them.
   let active: ReturnType<typeof ora> | undefined;
@@ -110,7 +122,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     warn: (message) => around(() => plain.warn(message)),
     debug: (level, message, fields) => around(() => plain.debug(level, message, fields)),
     task: (text) => {
-      const spinner = ora({
+      const task = spinner({
         text: redact(text),
         stream,
         color: options.color ? 'cyan' : false,
@@ -118,18 +130,18 @@ export function createReporter(options: ReporterOptions): Reporter {
         // Reading stdin to swallow keypresses would keep a piped or scripted stdin busy.
         discardStdin: false,
       }).start();
-      active = spinner;
+      active = task;
       const end = (fn: () => void) => {
         fn();
-        if (active === spinner) active = undefined;
+        if (active === task) active = undefined;
       };
       return {
         update: (t) => {
-          spinner.text = redact(t);
+          task.text = redact(t);
         },
-        succeed: (t) => end(() => spinner.succeed(redact(t ?? text))),
-        fail: (t) => end(() => spinner.fail(redact(t ?? text))),
-        warn: (t) => end(() => spinner.warn(redact(t ?? text))),
+        succeed: (t) => end(() => task.succeed(redact(t ?? text))),
+        fail: (t) => end(() => task.fail(redact(t ?? text))),
+        warn: (t) => end(() => task.warn(redact(t ?? text))),
       };
     },
   };

@@ -1,0 +1,71 @@
+/**
+ * Start-up: the bin compiles the bundle with a V8 code cache kept in the cache directory. What a
+ * user would notice if it went wrong: different output on the second run, a broken or foreign
+ * cache file making the command fail, or caches piling up.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runClusterctl } from '../harness/cli.js';
+
+describe('start-up code cache', () => {
+  it('writes one cache file per command, gives the same output from it, and survives a corrupt one', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+    // the cache of an earlier build is removed when this build writes its first file
+    mkdirSync(join(cacheDir, 'compile-cache', 'v0.0.0-x64-1-1'), { recursive: true });
+    writeFileSync(join(cacheDir, 'compile-cache', 'v0.0.0-x64-1-1', 'version.bin'), 'old');
+    const env = { CLUSTERCTL_TS_CACHE_DIR: cacheDir };
+    const first = await runClusterctl(['version', '-o', 'yaml'], { env });
+    expect(first.exitCode).toBe(0);
+    const builds = readdirSync(join(cacheDir, 'compile-cache'));
+    expect(builds).toHaveLength(1);
+    const folder = join(cacheDir, 'compile-cache', builds[0]!);
+    expect(readdirSync(folder)).toEqual(['version.bin']);
+
+    const second = await runClusterctl(['version', '-o', 'yaml'], { env });
+    expect(second).toEqual(first);
+
+    const help = await runClusterctl(['--help'], { env });
+    expect(help.exitCode).toBe(0);
+    expect(readdirSync(folder).sort()).toEqual(['other.bin', 'version.bin']);
+
+    writeFileSync(join(folder, 'version.bin'), 'not a code cache');
+    const third = await runClusterctl(['version', '-o', 'yaml'], { env });
+    expect(third).toEqual(first);
+  });
+
+  it('loads the Kubernetes client from the cached bundle without warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'startup-kubeconfig-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: abc}}]',
+        'contexts: [{name: x, context: {cluster: c, user: u}}]',
+        'current-context: x',
+      ].join('\n'),
+    );
+    for (let i = 0; i < 2; i++) {
+      const result = await runClusterctl(['describe', 'cluster', 'foo', '--kubeconfig', kubeconfig], {
+        env: { CLUSTERCTL_TS_CACHE_DIR: dir },
+      });
+      expect(result.exitCode).toBe(4);
+      expect(result.stderr).toMatch(/^Error: cannot reach the Kubernetes API server https:\/\/127\.0\.0\.1:1/);
+      expect(result.stderr).not.toContain('Warning');
+    }
+  });
+
+  it('writes nothing with CLUSTERCTL_TS_COMPILE_CACHE=off', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+    const result = await runClusterctl(['version', '-o', 'short'], {
+      env: { CLUSTERCTL_TS_CACHE_DIR: cacheDir, CLUSTERCTL_TS_COMPILE_CACHE: 'off' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^v\d+\.\d+\.\d+/);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+});
