@@ -12,6 +12,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerGet } from './commands/get.js';
 import { registerInit } from './commands/init.js';
 import { registerMove } from './commands/move.js';
+import { registerPublish } from './commands/publish.js';
 import { registerUpgrade } from './commands/upgrade.js';
 import { registerVersion } from './commands/version.js';
 
@@ -89,6 +90,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   registerGet(program, run);
   registerInit(program, run);
   registerMove(program, run);
+  registerPublish(program, run);
   registerUpgrade(program, run);
   registerVersion(program, run);
   return program;
