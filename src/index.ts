@@ -100,6 +100,22 @@ export { provisioningGap } from './core/bootstrap/provisioning.js';
 export type { BootstrapStateStore, KindPort } from './core/ports.js';
 export { createBootstrapStateStore, bootstrapStateDir } from './adapters/state/bootstrap-state.js';
 export { createKindCli, findExecutable } from './adapters/process.js';
+export {
+  publish,
+  publishRequests,
+  parsePublishTarget,
+  publishedConfigSnippet,
+  type PublishDeps,
+  type PublishOptions,
+  type PublishedRelease,
+} from './core/publish.js';
+export {
+  createOciRepository,
+  createOciClient,
+  pushArtifact,
+  parseOciUrl,
+  type OciUrlParts,
+} from './adapters/repository/oci.js';
 export { describeCluster, type DescribeClusterDeps, type DescribeClusterOptions } from './core/describe.js';
 export type { DescribeNode, DescribeResult, TreeCondition } from './core/tree/types.js';
 export { formatDescribeTree } from './ui/tree.js';

@@ -31,6 +31,7 @@ export const commandModules: readonly { names: readonly string[]; load: () => Pr
   { names: ['get'], load: async () => (await import('./commands/get.js')).registerGet },
   { names: ['init'], load: async () => (await import('./commands/init.js')).registerInit },
   { names: ['move'], load: async () => (await import('./commands/move.js')).registerMove },
+  { names: ['publish'], load: async () => (await import('./commands/publish.js')).registerPublish },
   { names: ['upgrade'], load: async () => (await import('./commands/upgrade.js')).registerUpgrade },
   { names: ['version'], load: async () => (await import('./commands/version.js')).registerVersion },
 ];

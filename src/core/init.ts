@@ -100,26 +100,28 @@ function splitRefs(values: string[] | undefined): string[] {
     .filter((v) => v.length > 0);
 }
 
-/** Computes what init will do, without writing anything (used by --dry-run and by init itself). */
-export async function planInit(deps: InitDeps, options: InitOptions): Promise<InitPlan> {
-  const { client } = deps;
-  await checkManagementCluster(client, { strict: false });
-  const installed = await listInstalledProviders(client);
-  const firstRun = !installed.some((p) => p.type === 'CoreProvider');
-
+/**
+ * The providers named by init's flags, each parsed; with `defaults`, the first-run defaults
+ * (cluster-api, kubeadm bootstrap and control plane) unless a type is opted out with `-`.
+ */
+export function providerRequests(
+  parseRef: (ref: string, type: ProviderType) => ProviderRequest,
+  options: ProviderFlags,
+  settings: { defaults: boolean; allowCoreOptOut: boolean },
+): ProviderRequest[] {
   const requests: ProviderRequest[] = [];
   const add = (values: string[] | undefined, type: ProviderType, firstRunDefault?: string) => {
     const refs = splitRefs(values);
     if (refs.includes('-')) {
-      if (type === 'CoreProvider') {
+      if (type === 'CoreProvider' && !settings.allowCoreOptOut) {
         throw new ClusterctlError('INVALID_ARGUMENT', 'the core provider cannot be opted out with "--core -"', {
           hint: 'Drop "--core -"; every management cluster needs the cluster-api core provider.',
         });
       }
       return;
     }
-    if (refs.length === 0 && firstRun && firstRunDefault) refs.push(firstRunDefault);
-    for (const ref of refs) requests.push(deps.parseRef(ref, type));
+    if (refs.length === 0 && settings.defaults && firstRunDefault) refs.push(firstRunDefault);
+    for (const ref of refs) requests.push(parseRef(ref, type));
   };
   add(options.core, 'CoreProvider', 'cluster-api');
   add(options.bootstrap, 'BootstrapProvider', 'kubeadm');
@@ -128,6 +130,17 @@ export async function planInit(deps: InitDeps, options: InitOptions): Promise<In
   add(options.ipam, 'IPAMProvider');
   add(options.runtimeExtension, 'RuntimeExtensionProvider');
   add(options.addon, 'AddonProvider');
+  return requests;
+}
+
+/** Computes what init will do, without writing anything (used by --dry-run and by init itself). */
+export async function planInit(deps: InitDeps, options: InitOptions): Promise<InitPlan> {
+  const { client } = deps;
+  await checkManagementCluster(client, { strict: false });
+  const installed = await listInstalledProviders(client);
+  const firstRun = !installed.some((p) => p.type === 'CoreProvider');
+
+  const requests = providerRequests(deps.parseRef, options, { defaults: firstRun, allowCoreOptOut: false });
 
   if (requests.length === 0) {
     throw new ClusterctlError(

@@ -17,6 +17,8 @@ import { createGitLabRepository, isGitLabUrl } from './gitlab.js';
 import { parseGoProxy } from './goproxy.js';
 import { createHttpClient, defaultUnreachableHint, type HttpClient } from './http.js';
 import { createLocalRepository } from './local.js';
+import { createOciRepository, parseOciUrl } from './oci.js';
+import { registryAccess } from './oci-config.js';
 import { withOverrides } from './overrides.js';
 import { latestVersionTag, type RepositoryKind, type RepositorySource, type VersionSource } from './repository.js';
 
@@ -53,6 +55,8 @@ export interface RepositoryConfig {
   readonly gitlabToken: string | undefined;
   readonly overridesFolder: string;
   readonly cacheDir: string;
+  /** A clusterctl variable (registry-ca-file, registry-insecure for oci:// URLs). */
+  variable?: ((name: string) => string | undefined) | undefined;
 }
 
 /** Base URLs of the remote services; tests point them at a local server. */
@@ -124,6 +128,12 @@ export function createRepositorySource(
   } catch {
     throw new ClusterctlError('INVALID_CONFIG', `failed to parse repository url ${JSON.stringify(url)}`);
   }
+  // --- oci:// (OCI artifacts in the Cluster API Operator's layout; see oci.ts) ---
+  if (parsed.protocol === 'oci:') {
+    const { host, repository } = parseOciUrl(url);
+    const access = registryAccess(config, host, repository, { reporter: deps.reporter });
+    return createOciRepository(url, { ...access, label });
+  }
   if (parsed.protocol === 'https:') {
     if (parsed.host === githubHost) {
       const env = config.env;
@@ -159,7 +169,7 @@ export function createRepositorySource(
   throw new ClusterctlError(
     'INVALID_CONFIG',
     `invalid provider url ${JSON.stringify(url)}: there is no provider repository implementation for the ${JSON.stringify(parsed.protocol.replace(/:$/, ''))} scheme`,
-    { hint: 'use an https GitHub or GitLab URL, or a local path' },
+    { hint: 'use an https GitHub or GitLab URL, an oci://HOST/PATH registry URL, or a local path' },
   );
 }
 

@@ -5,6 +5,14 @@ import { ClusterctlError } from '../../errors.js';
 import { tabwrite } from '../../core/format.js';
 import { loadConfig, resolveProviderUrl } from '../config.js';
 import type { CommandRunner } from '../program.js';
+import { componentsFileForLabel } from '../../adapters/repository/oci.js';
+import { manifestLabel, type ProviderConfig } from '../../types.js';
+
+/** URL and file columns; an oci:// URL names a registry repository, its file is the components file. */
+function urlColumns(p: ProviderConfig): { dir: string; file: string } {
+  if (/^oci:\/\//i.test(p.url)) return { dir: p.url, file: componentsFileForLabel(manifestLabel(p.name, p.type)) };
+  return splitProviderUrl(p.url);
+}
 
 export function registerConfig(program: Command, run: CommandRunner): void {
   const config = program
@@ -27,14 +35,14 @@ export function registerConfig(program: Command, run: CommandRunner): void {
         if (opts.output === 'text') {
           const rows = [['NAME', 'TYPE', 'URL', 'FILE']];
           for (const p of providers) {
-            const { dir, file } = splitProviderUrl(p.url);
+            const { dir, file } = urlColumns(p);
             rows.push([p.name, p.type, dir, file]);
           }
           ctx.out(tabwrite(rows, { minWidth: 10, padding: 3 }));
           return;
         }
         const list = providers.map((p) => {
-          const { dir, file } = splitProviderUrl(p.url);
+          const { dir, file } = urlColumns(p);
           return { File: file, Name: p.name, ProviderType: p.type, URL: dir };
         });
         ctx.out(opts.output === 'yaml' ? stringify(list) : `${JSON.stringify(list, null, 2)}\n`);
