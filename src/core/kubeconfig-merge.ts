@@ -5,9 +5,12 @@
  * several clusters that all call their user `<cluster>-admin` never mixes credentials. Entries of
  * the same name are replaced (a re-merge refreshes them); everything else is kept as it was.
  * Error messages never quote the kubeconfig text: it holds credentials.
+ *
+ * Files are read and written as client-go does (go-yaml, YAML 1.1): a string such as `on` or `yes`
+ * is written quoted, so kubectl reads it back as a string, not a boolean.
  */
-import { parse, stringify } from 'yaml';
 import { ClusterctlError } from '../errors.js';
+import { parseDocuments, serializeObject } from './yaml/documents.js';
 
 interface Named {
   name: string;
@@ -26,22 +29,21 @@ interface KubeconfigDoc {
 }
 
 function parseKubeconfig(text: string, what: string): KubeconfigDoc {
-  let doc: unknown;
+  let docs: unknown[];
   try {
-    doc = parse(text);
-  } catch {
-    throw new ClusterctlError('INVALID_YAML', `${what} is not valid YAML`, {
-      hint: 'Fix or remove the file, or merge into another one with --merge <file>.',
-    });
-  }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    docs = parseDocuments(text, what);
+  } catch (error) {
+    // The parser's message may quote the text (credentials): only say what is wrong.
+    const notMapping = error instanceof ClusterctlError && /not an object/.test(error.message);
     throw new ClusterctlError(
       'INVALID_YAML',
-      `${what} is not a kubeconfig (expected a mapping with clusters, users and contexts)`,
+      notMapping
+        ? `${what} is not a kubeconfig (expected a mapping with clusters, users and contexts)`
+        : `${what} is not valid YAML`,
+      { hint: 'Fix or remove the file, or merge into another one with --merge <file>.' },
     );
   }
-  return doc as KubeconfigDoc;
+  return (docs[0] ?? {}) as KubeconfigDoc;
 }
 
 export interface MergeResult {
@@ -90,5 +92,5 @@ export function mergeKubeconfig(
     context: { ...ctx, cluster: name, user: name },
   });
   if (options.setCurrent || !doc['current-context']) doc['current-context'] = name;
-  return { text: stringify(doc), context: name, replaced };
+  return { text: serializeObject(doc as Parameters<typeof serializeObject>[0]), context: name, replaced };
 }

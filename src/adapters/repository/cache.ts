@@ -8,12 +8,12 @@
  * When the repository cannot be reached (or rate-limits) and an expired version list exists, the
  * expired list is used with a warning. Cache writes are best-effort: a failure is logged and ignored.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ClusterctlError, isClusterctlError, type ErrorCode } from '../../errors.js';
 import { silentReporter, type Reporter } from '../../core/ports.js';
 import type { RepositorySource } from './repository.js';
+import { writePrivateFile } from '../state/private-file.js';
 
 export const defaultVersionsTtlMs = 60 * 60 * 1000;
 
@@ -66,17 +66,15 @@ async function readBytes(path: string): Promise<Uint8Array | undefined> {
   }
 }
 
-/** Writes atomically (temp file + rename) so a concurrent run never reads half a file. */
-async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, content);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+/**
+ * Writes atomically (an exclusively created temp file renamed into place) so a concurrent run never
+ * reads half a file; files 0600 in 0700 folders, since private repositories' files are cached too.
+ */
+async function writeAtomic(cacheDir: string, path: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // A cache folder made by an older version may be 0755: closing the top closes everything below.
+  await chmod(cacheDir, 0o700);
+  await writePrivateFile(path, content);
 }
 
 /** Wraps a remote repository with the disk cache; repositories without a cacheKey pass through. */
@@ -93,7 +91,7 @@ export function withDiskCache(repository: RepositorySource, options: RepositoryC
 
   const store = async (path: string, content: string | Uint8Array) => {
     try {
-      await writeAtomic(path, content);
+      await writeAtomic(options.dir, path, content);
     } catch (error) {
       reporter.debug(5, 'Could not write the repository cache', { path, error: (error as Error).message });
     }

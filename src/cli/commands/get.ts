@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { writePrivateFile } from '../../adapters/state/private-file.js';
+import { fileWriteError, writePrivateFile } from '../../adapters/state/private-file.js';
 import { delimiter, join } from 'node:path';
 import { getKubeconfig } from '../../core/get-kubeconfig.js';
 import { mergeKubeconfig } from '../../core/kubeconfig-merge.js';
@@ -14,6 +14,16 @@ export function mergeTarget(ctx: CliContext, explicit: string | true): string {
   if (typeof explicit === 'string' && explicit !== '') return explicit;
   const list = (ctx.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   return list.find((p) => existsSync(p)) ?? list[0] ?? join(ctx.io.homeDir, '.kube', 'config');
+}
+
+/** The kubeconfig to merge into; undefined when it does not exist yet. */
+async function readExisting(target: string): Promise<string | undefined> {
+  try {
+    return await readFile(target, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fileWriteError(target, error) ?? error;
+  }
 }
 
 export function registerGet(program: Command, run: CommandRunner): void {
@@ -43,7 +53,7 @@ export function registerGet(program: Command, run: CommandRunner): void {
             return;
           }
           const target = mergeTarget(ctx, opts.merge);
-          const existing = existsSync(target) ? await readFile(target, 'utf8') : undefined;
+          const existing = await readExisting(target);
           const namespace = opts.namespace || client.currentNamespace;
           const merged = mergeKubeconfig(existing, kubeconfig, {
             contextName: opts.contextName,
@@ -51,7 +61,7 @@ export function registerGet(program: Command, run: CommandRunner): void {
             target,
             setCurrent: opts.useContext,
           });
-          await writePrivateFile(target, merged.text);
+          await writePrivateFile(target, merged.text, { lock: true });
           ctx.reporter.info(
             `${merged.replaced ? 'Updated' : 'Added'} context "${merged.context}" in ${target}${opts.useContext ? ' (now current)' : ''}; use it with: kubectl --context ${merged.context} get nodes`,
           );
