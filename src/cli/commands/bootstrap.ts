@@ -17,7 +17,10 @@ import {
 } from '../../adapters/state/bootstrap-state.js';
 import { createMoveJournalStore, moveStateDir } from '../../adapters/state/move-journal.js';
 import { createKindCli, findExecutable } from '../../adapters/process.js';
-import { parseGoDuration } from '../../config/index.js';
+import { parseGoDuration, parseProviderRef } from '../../config/index.js';
+import { clusterClassLookup } from '../../core/cluster/cluster-class-lookup.js';
+import { listInstalledProviders } from '../../core/cluster/inventory.js';
+import { repositoryTemplate } from '../../core/repository/template-source.js';
 import {
   bootstrap,
   type BootstrapDeps,
@@ -32,10 +35,11 @@ import { ClusterctlError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
 import { packageRoot } from '../package-info.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 import { createProviderServices } from '../providers.js';
-import { clusterLookup, repositoryTemplate } from './generate.js';
-import { addProviderFlags, initDepsFor, parseBool } from './init.js';
+import { initDepsFor } from '../shared/init-deps.js';
+import { addProviderFlags, parseBool } from '../shared/provider-flags.js';
+import { templateRepositories } from '../shared/template-repository.js';
 import type { ProviderFlags } from '../../core/init.js';
 
 interface Flags extends ProviderFlags {
@@ -220,17 +224,17 @@ function configure(cmd: Command, run: CommandRunner): Command {
           init: async (client, initOptions, reporter, signal) =>
             init(await initDepsFor(ctx, client, services, reporter), initOptions, signal),
           generate: async (client, request) => {
-            const source = await repositoryTemplate(
-              services,
-              { client, capi: true },
-              { infrastructure: request.infrastructure, flavor: request.flavor, fromConfigMapKey: 'template' },
-            );
+            const source = await repositoryTemplate(templateRepositories(services), {
+              infrastructure: parseProviderRef(request.infrastructure),
+              flavor: request.flavor,
+              installed: () => listInstalledProviders(client),
+            });
             const generated = await generateCluster(
               {
                 lookup: (v) => services.config.variable(v),
                 envLookup: (v) => ctx.env[v.toUpperCase().replace(/-/g, '_')],
                 ...source,
-                cluster: clusterLookup(client),
+                cluster: clusterClassLookup(client),
                 currentNamespace: client.currentNamespace,
               },
               {
