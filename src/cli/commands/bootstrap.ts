@@ -38,7 +38,7 @@ import { packageRoot } from '../package-info.js';
 import type { CommandRunner } from '../context.js';
 import { createProviderServices, type ProviderServices } from '../providers.js';
 import { initDepsFor } from '../shared/init-deps.js';
-import { addProviderFlags, parseBool } from '../shared/provider-flags.js';
+import { addProviderFlags, parseBool, providerFlagsOf, providerTimeoutMs } from '../shared/provider-flags.js';
 import { templateRepositories } from '../shared/template-repository.js';
 import type { ProviderFlags } from '../../core/init.js';
 
@@ -191,25 +191,12 @@ async function bootstrapOptions(ctx: CliContext, opts: Flags, name: string): Pro
       '--kubeconfig does not apply here: this command creates its own clusters',
       { hint: 'To use an existing cluster as the bootstrap cluster, pass --bootstrap-kubeconfig PATH.' },
     );
-  const providerTimeout = Number(opts.waitProviderTimeout);
-  if (!Number.isInteger(providerTimeout) || providerTimeout < 0)
-    throw new ClusterctlError(
-      'INVALID_ARGUMENT',
-      `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds, e.g. 300`,
-    );
+  const waitProviderTimeoutMs = providerTimeoutMs(opts.waitProviderTimeout);
   const useKind = !opts.bootstrapKubeconfig;
   const options: BootstrapOptions = {
     clusterName: name,
     namespace: opts.targetNamespace,
-    providers: {
-      core: opts.core,
-      bootstrap: opts.bootstrap,
-      controlPlane: opts.controlPlane,
-      infrastructure: opts.infrastructure,
-      ipam: opts.ipam,
-      runtimeExtension: opts.runtimeExtension,
-      addon: opts.addon,
-    },
+    providers: providerFlagsOf(opts),
     flavor: opts.flavor,
     kubernetesVersion: opts.kubernetesVersion,
     controlPlaneMachineCount: count('--control-plane-machine-count', opts.controlPlaneMachineCount),
@@ -224,7 +211,7 @@ async function bootstrapOptions(ctx: CliContext, opts: Flags, name: string): Pro
     kubeconfigOut: resolve(ctx.io.cwd, opts.kubeconfigOut ?? `${name}.kubeconfig`),
     waitTimeoutMs: duration('--wait-timeout', opts.waitTimeout),
     waitProviders: opts.waitProviders,
-    waitProviderTimeoutMs: providerTimeout * 1000,
+    waitProviderTimeoutMs,
   };
   options.pollIntervalMs = Math.max(200, Math.min(2000, (options.waitTimeoutMs ?? 0) / 10));
 

@@ -10,7 +10,7 @@ import { managementClient } from '../kube.js';
 import type { CommandRunner } from '../context.js';
 import { createProviderServices } from '../providers.js';
 import { initDepsFor } from '../shared/init-deps.js';
-import { addProviderFlags, parseBool } from '../shared/provider-flags.js';
+import { addProviderFlags, parseBool, providerFlagsOf, providerTimeoutMs } from '../shared/provider-flags.js';
 
 async function initDeps(ctx: CliContext): Promise<InitDeps> {
   return initDepsFor(ctx, await managementClient(ctx));
@@ -61,24 +61,11 @@ function initOptions(
     validate: boolean;
   },
 ): InitOptions {
-  const timeout = Number(opts.waitProviderTimeout);
-  if (!Number.isInteger(timeout) || timeout < 0) {
-    throw new ClusterctlError(
-      'INVALID_ARGUMENT',
-      `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds, e.g. 300`,
-    );
-  }
   return {
-    core: opts.core,
-    bootstrap: opts.bootstrap,
-    controlPlane: opts.controlPlane,
-    infrastructure: opts.infrastructure,
-    ipam: opts.ipam,
-    runtimeExtension: opts.runtimeExtension,
-    addon: opts.addon,
+    ...providerFlagsOf(opts),
     targetNamespace: opts.targetNamespace,
     waitProviders: Boolean(opts.waitProviders),
-    waitProviderTimeoutMs: timeout * 1000,
+    waitProviderTimeoutMs: providerTimeoutMs(opts.waitProviderTimeout),
     validate: opts.validate,
   };
 }

@@ -65,3 +65,28 @@ export function providerRequests(
   }
   return out;
 }
+
+/** Only the provider flags of a command's options (commander puts every flag in one object). */
+export function providerFlagsOf(opts: ProviderFlags): ProviderFlags {
+  return {
+    core: opts.core,
+    bootstrap: opts.bootstrap,
+    controlPlane: opts.controlPlane,
+    infrastructure: opts.infrastructure,
+    ipam: opts.ipam,
+    runtimeExtension: opts.runtimeExtension,
+    addon: opts.addon,
+  };
+}
+
+/** `--wait-provider-timeout` in whole seconds, as milliseconds. */
+export function providerTimeoutMs(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      `invalid --wait-provider-timeout "${value}": give whole seconds, e.g. 300`,
+    );
+  }
+  return seconds * 1000;
+}
