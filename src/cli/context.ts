@@ -2,6 +2,7 @@
  * Everything a command needs from the process, decided once: streams, environment, whether this
  * is a TTY or CI, colours, verbosity and the reporter. Only cli/ reads process.* directly.
  */
+import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import type { Reporter } from '../core/ports.js';
 import { createReporter, loadSpinner, type ReporterMode } from '../ui/reporter.js';
@@ -104,3 +105,11 @@ export async function createContext(io: CliIo, global: GlobalOptions, outputForm
     },
   };
 }
+
+/**
+ * Wraps a command's action: builds the context from the parsed flags, runs it, and prints a
+ * failure as one formatted error with its exit code. Every command's register function gets one.
+ */
+export type CommandRunner = <O>(
+  fn: (ctx: CliContext, opts: O, args: string[], command: Command) => Promise<void> | void,
+) => (...args: unknown[]) => Promise<void>;

@@ -7,11 +7,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ClusterctlError } from '../errors.js';
 import { formatError } from '../ui/errors.js';
-import { createContext, type CliContext, type CliIo, type GlobalOptions } from './context.js';
+import { createContext, type CliContext, type CliIo, type CommandRunner, type GlobalOptions } from './context.js';
 
-export type CommandRunner = <O>(
-  fn: (ctx: CliContext, opts: O, args: string[], command: Command) => Promise<void> | void,
-) => (...args: unknown[]) => Promise<void>;
+/** Defined in context.ts (commands import it from there); re-exported for commands not yet moved over. */
+export type { CommandRunner };
 
 export interface ProgramState {
   exitCode: number;

@@ -2,7 +2,7 @@
  * The interfaces core needs from the world. Core never imports node:fs, execa, client-node, chalk,
  * ora or commander: adapters implement these ports and the CLI passes them in.
  */
-import type { KubeObject, ObjectRef } from '../types.js';
+import type { KubeObject, ObjectRef, ProviderType } from '../types.js';
 import type { BootstrapState } from './bootstrap/state.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -131,6 +131,18 @@ export interface ProviderRepository {
   /** Reads one file of one release; NOT_FOUND names the release and the file. */
   getFile(version: string, path: string, signal?: AbortSignal): Promise<Uint8Array>;
 }
+
+/** A provider repository as opened for one provider, with the names used in messages. */
+export interface OpenedProviderRepository extends ProviderRepository {
+  /** The provider's manifest label, e.g. `infrastructure-docker`. */
+  readonly label: string;
+  readonly url: string;
+  /** The files of one release when the repository can list them (local folders), for hints; else undefined. */
+  listReleaseFiles(version: string): Promise<string[] | undefined>;
+}
+
+/** Opens the repository of a provider, as configured (clusterctl.yaml, overrides, cache). */
+export type OpenProviderRepository = (name: string, type: ProviderType) => Promise<OpenedProviderRepository>;
 
 // ---------------------------------------------------------------------------------------------
 // Move: journal and backup folders

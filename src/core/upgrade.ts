@@ -251,8 +251,41 @@ export interface UpgradeApplyOptions {
 
 const skipLimitedProviders = new Set(['cluster-api', 'bootstrap-kubeadm', 'control-plane-kubeadm']);
 
+/**
+ * `upgrade apply`: check the request, plan the items (by contract or as asked), upgrade
+ * cert-manager when its configured version is newer, then replace each provider's components.
+ */
 export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptions): Promise<UpgradeItem[]> {
-  const { client, reporter } = deps;
+  validateApplyOptions(options);
+  const items = await planApplyItems(deps, options);
+  for (const item of items) checkVersionSkip(item);
+  await upgradeCertManagerIfNeeded(deps);
+  if (items.length === 0) {
+    deps.reporter.info('All the providers are already up to date.');
+    return [];
+  }
+  items.sort((a, b) => providerTypeOrder(a.provider.type) - providerTypeOrder(b.provider.type));
+  // Fetch everything first: nothing is touched if a release is missing.
+  const components = new Map<UpgradeItem, ProviderComponents>();
+  for (const item of items) {
+    components.set(
+      item,
+      await deps.fetchComponents(
+        { name: item.provider.providerName, type: item.provider.type, version: item.nextVersion },
+        item.provider.namespace,
+      ),
+    );
+  }
+  await scaleDownControllers(deps, items, options);
+  for (const item of items) await replaceComponents(deps, item, components.get(item)!);
+  if (options.waitProviders) {
+    for (const item of items) await waitForProvider(deps, item, components.get(item)!, options);
+  }
+  return items;
+}
+
+/** Either --contract (only v1beta2) or providers with versions, not both, not neither. */
+function validateApplyOptions(options: UpgradeApplyOptions): void {
   const custom = options.providers ?? [];
   if (options.contract && custom.length > 0) {
     throw new ClusterctlError(
@@ -274,93 +307,83 @@ export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptio
       `current version of clusterctl could only upgrade to v1beta2 contract, requested ${options.contract}`,
     );
   }
-  let items: UpgradeItem[];
+}
+
+/** The providers to upgrade: the contract's plan (those with a newer version), or each one asked for. */
+async function planApplyItems(deps: UpgradeDeps, options: UpgradeApplyOptions): Promise<UpgradeItem[]> {
   if (options.contract) {
     const planned = await planUpgrade(deps);
-    items = planned.plans.find((p) => p.contract === options.contract)?.items.filter((i) => i.nextVersion) ?? [];
-  } else {
-    await checkManagementCluster(client, { strict: true, allowV1beta1: true });
-    const installed = await listInstalledProviders(client);
-    items = [];
-    const problems: ClusterctlError[] = [];
-    for (const c of custom) {
-      const label = manifestLabel(c.name, c.type);
-      const matches = installed.filter((p) => p.name === label);
-      if (matches.length !== 1) {
-        problems.push(
-          new ClusterctlError(
-            matches.length === 0 ? 'NOT_FOUND' : 'CONFLICT',
-            matches.length === 0
-              ? `the ${label} provider is not installed`
-              : `the ${label} provider has several instances`,
-          ),
-        );
-        continue;
-      }
-      items.push({ provider: matches[0]!, nextVersion: c.version });
-    }
-    if (problems.length > 0) throw new AggregateClusterctlError('cannot plan the upgrade', problems);
+    return planned.plans.find((p) => p.contract === options.contract)?.items.filter((i) => i.nextVersion) ?? [];
   }
-  for (const item of items) {
-    const from = semver.parse(item.provider.version);
-    const to = semver.parse(item.nextVersion);
-    if (
-      from &&
-      to &&
-      skipLimitedProviders.has(item.provider.name) &&
-      semver.gte(from, '1.10.0') &&
-      to.major === from.major &&
-      to.minor - from.minor > 3
-    ) {
-      throw new ClusterctlError(
-        'INVALID_ARGUMENT',
-        `upgrading ${item.provider.name} from ${item.provider.version} to ${item.nextVersion} is not supported: can't skip more than 3 versions`,
-        {
-          hint: 'Upgrade in steps of at most three minor versions.',
-        },
+  await checkManagementCluster(deps.client, { strict: true, allowV1beta1: true });
+  const installed = await listInstalledProviders(deps.client);
+  const items: UpgradeItem[] = [];
+  const problems: ClusterctlError[] = [];
+  for (const c of options.providers ?? []) {
+    const label = manifestLabel(c.name, c.type);
+    const matches = installed.filter((p) => p.name === label);
+    if (matches.length !== 1) {
+      problems.push(
+        new ClusterctlError(
+          matches.length === 0 ? 'NOT_FOUND' : 'CONFLICT',
+          matches.length === 0
+            ? `the ${label} provider is not installed`
+            : `the ${label} provider has several instances`,
+        ),
       );
+      continue;
     }
+    items.push({ provider: matches[0]!, nextVersion: c.version });
   }
-  if (deps.certManager) {
-    const { settings, fetchManifest } = deps.certManager;
-    const plan = await planCertManagerUpgrade(client, settings.version, () => fetchManifest(settings));
-    if (plan.shouldUpgrade) {
-      const task = reporter.task(`Upgrading cert-manager from ${plan.from} to ${plan.to}`);
-      try {
-        const result = await upgradeCertManager(
-          { client, reporter, fetchManifest: deps.certManager.fetchManifest },
-          deps.certManager.settings,
-          (text) => task.update(text),
-        );
-        const migrated = [...result.migrated.values()].reduce((a, b) => a + b, 0);
-        task.succeed(
-          `cert-manager upgraded from ${plan.from} to ${plan.to}${migrated > 0 ? ` (${migrated} custom resources migrated to the new storage versions)` : ''}`,
-        );
-      } catch (error) {
-        task.fail(`cert-manager was not upgraded to ${plan.to}`);
-        throw error;
-      }
-    }
-  }
-  if (items.length === 0) {
-    reporter.info('All the providers are already up to date.');
-    return [];
-  }
-  items.sort((a, b) => providerTypeOrder(a.provider.type) - providerTypeOrder(b.provider.type));
+  if (problems.length > 0) throw new AggregateClusterctlError('cannot plan the upgrade', problems);
+  return items;
+}
 
-  // Fetch everything first: nothing is touched if a release is missing.
-  const components = new Map<UpgradeItem, ProviderComponents>();
-  for (const item of items) {
-    components.set(
-      item,
-      await deps.fetchComponents(
-        { name: item.provider.providerName, type: item.provider.type, version: item.nextVersion },
-        item.provider.namespace,
-      ),
+/** Core and kubeadm providers from v1.10 on may not skip more than three minor versions. */
+function checkVersionSkip(item: UpgradeItem): void {
+  const from = semver.parse(item.provider.version);
+  const to = semver.parse(item.nextVersion);
+  if (
+    from &&
+    to &&
+    skipLimitedProviders.has(item.provider.name) &&
+    semver.gte(from, '1.10.0') &&
+    to.major === from.major &&
+    to.minor - from.minor > 3
+  ) {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      `upgrading ${item.provider.name} from ${item.provider.version} to ${item.nextVersion} is not supported: can't skip more than 3 versions`,
+      { hint: 'Upgrade in steps of at most three minor versions.' },
     );
   }
+}
 
-  // Stop the controllers, and wait until their pods are gone (so none serves an old webhook).
+async function upgradeCertManagerIfNeeded(deps: UpgradeDeps): Promise<void> {
+  if (!deps.certManager) return;
+  const { client, reporter } = deps;
+  const { settings, fetchManifest } = deps.certManager;
+  const plan = await planCertManagerUpgrade(client, settings.version, () => fetchManifest(settings));
+  if (!plan.shouldUpgrade) return;
+  const task = reporter.task(`Upgrading cert-manager from ${plan.from} to ${plan.to}`);
+  try {
+    const result = await upgradeCertManager({ client, reporter, fetchManifest }, settings, (text) => task.update(text));
+    const migrated = [...result.migrated.values()].reduce((a, b) => a + b, 0);
+    task.succeed(
+      `cert-manager upgraded from ${plan.from} to ${plan.to}${migrated > 0 ? ` (${migrated} custom resources migrated to the new storage versions)` : ''}`,
+    );
+  } catch (error) {
+    task.fail(`cert-manager was not upgraded to ${plan.to}`);
+    throw error;
+  }
+}
+
+/** Stops the controllers, and waits until their pods are gone (so none serves an old webhook). */
+async function scaleDownControllers(
+  { client, reporter }: UpgradeDeps,
+  items: readonly UpgradeItem[],
+  options: UpgradeApplyOptions,
+): Promise<void> {
   const scaleTask = reporter.task('Scaling down the provider controllers');
   try {
     const deployments = (
@@ -383,57 +406,68 @@ export async function applyUpgrade(deps: UpgradeDeps, options: UpgradeApplyOptio
     throw error;
   }
   scaleTask.succeed('Provider controllers scaled down to 0 replicas');
+}
 
-  const keptKinds = new Set(['CustomResourceDefinition', 'Namespace', 'Provider']);
-  for (const item of items) {
-    const c = components.get(item)!;
-    const task = reporter.task(`Upgrading ${item.provider.name} from ${item.provider.version} to ${item.nextVersion}`);
-    // Delete the old objects, keeping CRDs, the namespace and the inventory entry.
-    const selector = `${Labels.clusterctl},${Labels.provider}=${item.provider.name}`;
-    const desired = new Set(c.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
-    const found = await listLabelledObjects(client, selector, [item.provider.namespace], { skipKinds: keptKinds });
-    const stale = found.filter((o) => !desired.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
-    await mapWithConcurrency(stale, 8, (o) => client.delete(refOf(o)));
-    try {
-      await applyComponents(client, c.objects, {
-        recreateImmutable: true,
-        onRecreate: (o) => reporter.debug(1, `Re-creating ${describeRef(refOf(o))}: an immutable field changed`),
-        onProgress: (n, total) =>
-          task.update(`Upgrading ${item.provider.name} to ${item.nextVersion} (${n}/${total} objects)`),
-      });
-    } catch (error) {
-      task.fail(`Failed to upgrade ${item.provider.name} to ${item.nextVersion}`);
-      throw error instanceof ClusterctlError
-        ? new ClusterctlError(error.code, error.message, {
-            hint: `${error.hint ? `${error.hint} ` : ''}The inventory still records ${item.provider.name} ${item.provider.version}: after fixing the cause, re-run the same upgrade apply.`,
-            cause: error,
-            exitCode: error.exitCode,
-          })
-        : error;
-    }
-    await saveInstalledProvider(client, {
-      namespace: item.provider.namespace,
-      providerName: item.provider.providerName,
-      type: item.provider.type,
-      version: item.nextVersion,
+const keptKinds = new Set(['CustomResourceDefinition', 'Namespace', 'Provider']);
+
+/** Deletes the provider's old objects (CRDs, namespace and inventory entry kept), applies the new ones, records the version. */
+async function replaceComponents(
+  { client, reporter }: UpgradeDeps,
+  item: UpgradeItem,
+  c: ProviderComponents,
+): Promise<void> {
+  const task = reporter.task(`Upgrading ${item.provider.name} from ${item.provider.version} to ${item.nextVersion}`);
+  const selector = `${Labels.clusterctl},${Labels.provider}=${item.provider.name}`;
+  const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const desired = new Set(c.objects.map(key));
+  const found = await listLabelledObjects(client, selector, [item.provider.namespace], { skipKinds: keptKinds });
+  await mapWithConcurrency(
+    found.filter((o) => !desired.has(key(o))),
+    8,
+    (o) => client.delete(refOf(o)),
+  );
+  try {
+    await applyComponents(client, c.objects, {
+      recreateImmutable: true,
+      onRecreate: (o) => reporter.debug(1, `Re-creating ${describeRef(refOf(o))}: an immutable field changed`),
+      onProgress: (n, total) =>
+        task.update(`Upgrading ${item.provider.name} to ${item.nextVersion} (${n}/${total} objects)`),
     });
-    task.succeed(`Upgraded ${item.provider.name} from ${item.provider.version} to ${item.nextVersion}`);
+  } catch (error) {
+    task.fail(`Failed to upgrade ${item.provider.name} to ${item.nextVersion}`);
+    throw error instanceof ClusterctlError
+      ? new ClusterctlError(error.code, error.message, {
+          hint: `${error.hint ? `${error.hint} ` : ''}The inventory still records ${item.provider.name} ${item.provider.version}: after fixing the cause, re-run the same upgrade apply.`,
+          cause: error,
+          exitCode: error.exitCode,
+        })
+      : error;
   }
-  if (options.waitProviders) {
-    for (const item of items) {
-      const task = reporter.task(`Waiting for ${item.provider.name} to be available`);
-      try {
-        await waitForDeployments(client, components.get(item)!.objects, {
-          timeoutMs: options.waitProviderTimeoutMs ?? 300_000,
-          onWaiting: (pending) =>
-            task.update(`Waiting for ${item.provider.name}: Deployment ${pending.join(', ')} not yet Available`),
-        });
-      } catch (error) {
-        task.fail(`${item.provider.name} ${item.nextVersion} is not available`);
-        throw error;
-      }
-      task.succeed(`${item.provider.name} is available`);
-    }
+  await saveInstalledProvider(client, {
+    namespace: item.provider.namespace,
+    providerName: item.provider.providerName,
+    type: item.provider.type,
+    version: item.nextVersion,
+  });
+  task.succeed(`Upgraded ${item.provider.name} from ${item.provider.version} to ${item.nextVersion}`);
+}
+
+async function waitForProvider(
+  { client, reporter }: UpgradeDeps,
+  item: UpgradeItem,
+  c: ProviderComponents,
+  options: UpgradeApplyOptions,
+): Promise<void> {
+  const task = reporter.task(`Waiting for ${item.provider.name} to be available`);
+  try {
+    await waitForDeployments(client, c.objects, {
+      timeoutMs: options.waitProviderTimeoutMs ?? 300_000,
+      onWaiting: (pending) =>
+        task.update(`Waiting for ${item.provider.name}: Deployment ${pending.join(', ')} not yet Available`),
+    });
+  } catch (error) {
+    task.fail(`${item.provider.name} ${item.nextVersion} is not available`);
+    throw error;
   }
-  return items;
+  task.succeed(`${item.provider.name} is available`);
 }

@@ -17,7 +17,10 @@ import {
 } from '../../adapters/state/bootstrap-state.js';
 import { createMoveJournalStore, moveStateDir } from '../../adapters/state/move-journal.js';
 import { createKindCli, findExecutable } from '../../adapters/process.js';
-import { parseGoDuration } from '../../config/index.js';
+import { parseGoDuration, parseProviderRef } from '../../config/index.js';
+import { clusterClassLookup } from '../../core/cluster/cluster-class-lookup.js';
+import { listInstalledProviders } from '../../core/cluster/inventory.js';
+import { repositoryTemplate } from '../../core/repository/template-source.js';
 import {
   bootstrap,
   type BootstrapDeps,
@@ -33,10 +36,11 @@ import { ClusterctlError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
 import { packageRoot } from '../package-info.js';
-import type { CommandRunner } from '../program.js';
-import { createProviderServices } from '../providers.js';
-import { clusterLookup, repositoryTemplate } from './generate.js';
-import { addProviderFlags, initDepsFor, parseBool } from './init.js';
+import type { CommandRunner } from '../context.js';
+import { createProviderServices, type ProviderServices } from '../providers.js';
+import { initDepsFor } from '../shared/init-deps.js';
+import { addProviderFlags, parseBool, providerFlagsOf, providerTimeoutMs } from '../shared/provider-flags.js';
+import { templateRepositories } from '../shared/template-repository.js';
 import type { ProviderFlags } from '../../core/init.js';
 
 interface Flags extends ProviderFlags {
@@ -149,115 +153,111 @@ function configure(cmd: Command, run: CommandRunner): Command {
       'text (default) or json (the result on stdout; JSON progress events in pipes).',
       'text',
     )
-    .action(
-      run<Flags>(async (ctx, opts, args) => {
-        if (!['text', 'json'].includes(opts.output))
-          throw new ClusterctlError('INVALID_ARGUMENT', `invalid output format "${opts.output}": use text or json`);
-        if (ctx.global.kubeconfig)
-          throw new ClusterctlError(
-            'INVALID_ARGUMENT',
-            '--kubeconfig does not apply here: this command creates its own clusters',
-            { hint: 'To use an existing cluster as the bootstrap cluster, pass --bootstrap-kubeconfig PATH.' },
-          );
-        const name = args[0] ?? '';
-        const providerTimeout = Number(opts.waitProviderTimeout);
-        if (!Number.isInteger(providerTimeout) || providerTimeout < 0)
-          throw new ClusterctlError(
-            'INVALID_ARGUMENT',
-            `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds, e.g. 300`,
-          );
-        const useKind = !opts.bootstrapKubeconfig;
-        const options: BootstrapOptions = {
-          clusterName: name,
-          namespace: opts.targetNamespace,
-          providers: {
-            core: opts.core,
-            bootstrap: opts.bootstrap,
-            controlPlane: opts.controlPlane,
-            infrastructure: opts.infrastructure,
-            ipam: opts.ipam,
-            runtimeExtension: opts.runtimeExtension,
-            addon: opts.addon,
-          },
-          flavor: opts.flavor,
-          kubernetesVersion: opts.kubernetesVersion,
-          controlPlaneMachineCount: count('--control-plane-machine-count', opts.controlPlaneMachineCount),
-          workerMachineCount: count('--worker-machine-count', opts.workerMachineCount),
-          bootstrapKubeconfig: opts.bootstrapKubeconfig ? resolve(ctx.io.cwd, opts.bootstrapKubeconfig) : undefined,
-          bootstrapKubeconfigContext: opts.bootstrapKubeconfigContext,
-          kindConfig: useKind ? await kindConfig(ctx, opts.kindConfig, opts.infrastructure ?? []) : undefined,
-          kindImage: opts.kindImage,
-          kindWaitMs: duration('--kind-wait', opts.kindWait),
-          containerRuntime: ctx.env.KIND_EXPERIMENTAL_PROVIDER || 'docker',
-          keepBootstrap: opts.keepBootstrap,
-          kubeconfigOut: resolve(ctx.io.cwd, opts.kubeconfigOut ?? `${name}.kubeconfig`),
-          waitTimeoutMs: duration('--wait-timeout', opts.waitTimeout),
-          waitProviders: opts.waitProviders,
-          waitProviderTimeoutMs: providerTimeout * 1000,
-        };
-        options.pollIntervalMs = Math.max(200, Math.min(2000, (options.waitTimeoutMs ?? 0) / 10));
+    .action(run<Flags>(createManagementCluster));
+}
 
-        const services = await createProviderServices(ctx);
-        const controller = new AbortController();
-        const onSignal = () => controller.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        const deps: BootstrapDeps = {
-          reporter: ctx.reporter,
-          state: createBootstrapStateStore(bootstrapStateDir(ctx.env, ctx.io.homeDir)),
-          kind: createKindCli({ env: ctx.env, reporter: ctx.reporter }),
-          findTool: (tool) => findExecutable(tool, ctx.env),
-          connect: (kubeconfig, context) => managementClient(ctx, { kubeconfig, kubeconfigContext: context }),
-          writeKubeconfig: writePrivateFile,
-          init: async (client, initOptions, reporter, signal) =>
-            init(await initDepsFor(ctx, client, services, reporter), initOptions, signal),
-          generate: async (client, request) => {
-            const source = await repositoryTemplate(
-              services,
-              { client, capi: true },
-              { infrastructure: request.infrastructure, flavor: request.flavor, fromConfigMapKey: 'template' },
-            );
-            const generated = await generateCluster(
-              {
-                lookup: (v) => services.config.variable(v),
-                envLookup: (v) => ctx.env[v.toUpperCase().replace(/-/g, '_')],
-                ...source,
-                cluster: clusterLookup(client),
-                currentNamespace: client.currentNamespace,
-              },
-              {
-                clusterName: request.clusterName,
-                targetNamespace: request.namespace,
-                kubernetesVersion: request.kubernetesVersion,
-                controlPlaneMachineCount: request.controlPlaneMachineCount,
-                workerMachineCount: request.workerMachineCount,
-              },
-            );
-            return generated.objects;
-          },
-          moveObjects: (source, target, namespace, reporter, signal) =>
-            move(
-              {
-                source,
-                target,
-                journal: createMoveJournalStore(moveStateDir(ctx.env, ctx.io.homeDir)),
-                reporter,
-                signal,
-              },
-              { namespace },
-            ),
-          signal: controller.signal,
-        };
-        try {
-          const result = await bootstrap(deps, options);
-          if (opts.output === 'json') ctx.out(JSON.stringify(result, null, 2) + '\n');
-          else ctx.out(summary(result));
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
-      }),
+async function createManagementCluster(ctx: CliContext, opts: Flags, args: string[]): Promise<void> {
+  const options = await bootstrapOptions(ctx, opts, args[0] ?? '');
+  const services = await createProviderServices(ctx);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await bootstrap(bootstrapDeps(ctx, services, controller.signal), options);
+    if (opts.output === 'json') ctx.out(JSON.stringify(result, null, 2) + '\n');
+    else ctx.out(summary(result));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Checks the flags and turns them into the operation's options. */
+async function bootstrapOptions(ctx: CliContext, opts: Flags, name: string): Promise<BootstrapOptions> {
+  if (!['text', 'json'].includes(opts.output))
+    throw new ClusterctlError('INVALID_ARGUMENT', `invalid output format "${opts.output}": use text or json`);
+  if (ctx.global.kubeconfig)
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      '--kubeconfig does not apply here: this command creates its own clusters',
+      { hint: 'To use an existing cluster as the bootstrap cluster, pass --bootstrap-kubeconfig PATH.' },
     );
+  const waitProviderTimeoutMs = providerTimeoutMs(opts.waitProviderTimeout);
+  const useKind = !opts.bootstrapKubeconfig;
+  const options: BootstrapOptions = {
+    clusterName: name,
+    namespace: opts.targetNamespace,
+    providers: providerFlagsOf(opts),
+    flavor: opts.flavor,
+    kubernetesVersion: opts.kubernetesVersion,
+    controlPlaneMachineCount: count('--control-plane-machine-count', opts.controlPlaneMachineCount),
+    workerMachineCount: count('--worker-machine-count', opts.workerMachineCount),
+    bootstrapKubeconfig: opts.bootstrapKubeconfig ? resolve(ctx.io.cwd, opts.bootstrapKubeconfig) : undefined,
+    bootstrapKubeconfigContext: opts.bootstrapKubeconfigContext,
+    kindConfig: useKind ? await kindConfig(ctx, opts.kindConfig, opts.infrastructure ?? []) : undefined,
+    kindImage: opts.kindImage,
+    kindWaitMs: duration('--kind-wait', opts.kindWait),
+    containerRuntime: ctx.env.KIND_EXPERIMENTAL_PROVIDER || 'docker',
+    keepBootstrap: opts.keepBootstrap,
+    kubeconfigOut: resolve(ctx.io.cwd, opts.kubeconfigOut ?? `${name}.kubeconfig`),
+    waitTimeoutMs: duration('--wait-timeout', opts.waitTimeout),
+    waitProviders: opts.waitProviders,
+    waitProviderTimeoutMs,
+  };
+  options.pollIntervalMs = Math.max(200, Math.min(2000, (options.waitTimeoutMs ?? 0) / 10));
+
+  return options;
+}
+
+/** The real adapters the operation runs with: kind, the state folder, init, generate and move. */
+function bootstrapDeps(ctx: CliContext, services: ProviderServices, signal: AbortSignal): BootstrapDeps {
+  return {
+    reporter: ctx.reporter,
+    state: createBootstrapStateStore(bootstrapStateDir(ctx.env, ctx.io.homeDir)),
+    kind: createKindCli({ env: ctx.env, reporter: ctx.reporter }),
+    findTool: (tool) => findExecutable(tool, ctx.env),
+    connect: (kubeconfig, context) => managementClient(ctx, { kubeconfig, kubeconfigContext: context }),
+    writeKubeconfig: writePrivateFile,
+    init: async (client, initOptions, reporter, signal) =>
+      init(await initDepsFor(ctx, client, services, reporter), initOptions, signal),
+    generate: async (client, request) => {
+      const source = await repositoryTemplate(templateRepositories(services), {
+        infrastructure: parseProviderRef(request.infrastructure),
+        flavor: request.flavor,
+        installed: () => listInstalledProviders(client),
+      });
+      const generated = await generateCluster(
+        {
+          lookup: (v) => services.config.variable(v),
+          envLookup: (v) => ctx.env[v.toUpperCase().replace(/-/g, '_')],
+          ...source,
+          cluster: clusterClassLookup(client),
+          currentNamespace: client.currentNamespace,
+        },
+        {
+          clusterName: request.clusterName,
+          targetNamespace: request.namespace,
+          kubernetesVersion: request.kubernetesVersion,
+          controlPlaneMachineCount: request.controlPlaneMachineCount,
+          workerMachineCount: request.workerMachineCount,
+        },
+      );
+      return generated.objects;
+    },
+    moveObjects: (source, target, namespace, reporter, signal) =>
+      move(
+        {
+          source,
+          target,
+          journal: createMoveJournalStore(moveStateDir(ctx.env, ctx.io.homeDir)),
+          reporter,
+          signal,
+        },
+        { namespace },
+      ),
+    signal,
+  };
 }
 
 const description =

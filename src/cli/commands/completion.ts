@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ClusterctlError } from '../../errors.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 
 interface Node {
   path: string[];

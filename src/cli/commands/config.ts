@@ -4,7 +4,7 @@ import { splitProviderUrl } from '../../config/index.js';
 import { ClusterctlError } from '../../errors.js';
 import { tabwrite } from '../../core/format.js';
 import { loadConfig, resolveProviderUrl } from '../config.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 import { componentsFileForLabel } from '../../adapters/repository/oci.js';
 import { manifestLabel, type ProviderConfig } from '../../types.js';
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { deleteProviders } from '../../core/delete.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
-import { addProviderFlags } from './init.js';
-import { providerRequests, type ProviderFlags } from './upgrade.js';
+import type { CommandRunner } from '../context.js';
+import type { ProviderFlags } from '../../core/init.js';
+import { addProviderFlags, providerRequests } from '../shared/provider-flags.js';
 
 export function registerDelete(program: Command, run: CommandRunner): void {
   addProviderFlags(program.command('delete'), 'delete from the management cluster')

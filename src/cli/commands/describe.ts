@@ -5,7 +5,7 @@ import { ClusterctlError } from '../../errors.js';
 import { formatDescribeTree } from '../../ui/tree.js';
 import { colorEnabled } from '../context.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 
 interface DescribeFlags {
   namespace?: string;

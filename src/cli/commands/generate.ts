@@ -1,34 +1,23 @@
 import type { Command } from 'commander';
-import { readdir } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  createHttpClient,
-  githubEndpointsFromEnv,
-  readSource,
-  type OpenedRepository,
-} from '../../adapters/repository/index.js';
+import { createHttpClient, githubEndpointsFromEnv, readSource } from '../../adapters/repository/index.js';
 import { ClusterctlError } from '../../errors.js';
 import { listInstalledProviders } from '../../core/cluster/inventory.js';
 import { checkManagementCluster } from '../../core/cluster/management-cluster.js';
-import { generateCluster, generateYaml, type GenerateClusterDeps, type TemplateText } from '../../core/generate.js';
+import { generateCluster, generateYaml, type GenerateClusterDeps } from '../../core/generate.js';
 import type { KubeClient } from '../../core/ports.js';
 import { parseInt64Flag } from '../../core/validation.js';
 import { formatProviderDescription, inspectComponents } from '../../core/repository/components.js';
-import {
-  clusterClassFileName,
-  templateFileName,
-  templateNotFoundError,
-  type ClusterClassLookup,
-} from '../../core/repository/templates.js';
+import { clusterClassLookup } from '../../core/cluster/cluster-class-lookup.js';
+import { configMapTemplate, repositoryTemplate } from '../../core/repository/template-source.js';
 import { parseProviderRef } from '../../config/index.js';
 import { serializeObjects } from '../../core/yaml/documents.js';
 import type { ProviderType } from '../../types.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 import { createProviderServices, type ProviderServices } from '../providers.js';
+import { templateRepositories } from '../shared/template-repository.js';
 
 const decoder = new TextDecoder();
 
@@ -65,47 +54,7 @@ async function optionalCluster(
   }
 }
 
-export function clusterLookup(client: KubeClient): ClusterClassLookup {
-  return {
-    classExists: async (ref) =>
-      Boolean(
-        await client.get({
-          apiVersion: 'cluster.x-k8s.io/v1beta2',
-          kind: 'ClusterClass',
-          name: ref.name,
-          namespace: ref.namespace,
-        }),
-      ),
-    objectExists: async (obj) => {
-      try {
-        return Boolean(
-          await client.get({
-            apiVersion: obj.apiVersion,
-            kind: obj.kind,
-            name: obj.metadata.name ?? '',
-            namespace: obj.metadata.namespace,
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') return false;
-        throw error;
-      }
-    },
-  };
-}
-
-async function listReleaseFiles(repo: OpenedRepository, version: string): Promise<string[] | undefined> {
-  if (repo.kind !== 'local') return undefined;
-  try {
-    const path = repo.url.startsWith('file://') ? fileURLToPath(repo.url) : repo.url;
-    const base = dirname(dirname(path));
-    return await readdir(`${base}/${version}`);
-  } catch {
-    return undefined;
-  }
-}
-
-export interface ClusterFlags {
+interface ClusterFlags {
   targetNamespace?: string;
   kubernetesVersion?: string;
   controlPlaneMachineCount?: string;
@@ -120,92 +69,15 @@ export interface ClusterFlags {
   writeTo?: string;
 }
 
-export async function repositoryTemplate(
-  services: ProviderServices,
-  cluster: { client?: KubeClient; capi: boolean },
-  opts: ClusterFlags,
-): Promise<Pick<GenerateClusterDeps, 'readTemplate' | 'readClusterClass'>> {
-  let name: string;
-  let version: string | undefined;
-  if (opts.infrastructure) {
-    const ref = parseProviderRef(opts.infrastructure);
-    name = ref.name;
-    version = ref.version;
-  } else {
-    const installed =
-      cluster.client && cluster.capi
-        ? (await listInstalledProviders(cluster.client)).filter((p) => p.type === 'InfrastructureProvider')
-        : [];
-    const names = [...new Set(installed.map((p) => p.providerName))];
-    if (names.length !== 1) {
-      throw new ClusterctlError(
-        'INVALID_ARGUMENT',
-        'failed to identify the default infrastructure provider. Please specify an infrastructure provider',
-        {
-          hint:
-            names.length > 1
-              ? `Several are installed (${names.join(', ')}): pass -i/--infrastructure NAME.`
-              : 'Pass -i/--infrastructure NAME (e.g. -i docker), or --kubeconfig for a management cluster with one infrastructure provider.',
-        },
-      );
-    }
-    name = names[0]!;
-  }
-  if (!version && cluster.client && cluster.capi) {
-    const installed = (await listInstalledProviders(cluster.client)).filter(
-      (p) => p.type === 'InfrastructureProvider' && p.providerName === name,
-    );
-    const versions = [...new Set(installed.map((p) => p.version))];
-    if (versions.length === 1) version = versions[0];
-  }
-  const repo = await services.openRepository(name, 'InfrastructureProvider');
-  const resolved = version ?? repo.defaultVersion();
-  if (version) {
-    const versions = await repo.getVersions();
-    if (!versions.includes(version)) {
-      throw new ClusterctlError(
-        'NOT_FOUND',
-        `version ${version} of the ${repo.label} provider does not exist in ${repo.url}`,
-        {
-          hint: `Available versions: ${versions.slice().reverse().slice(0, 10).join(', ') || 'none'}.`,
-        },
-      );
-    }
-  }
-  const file = templateFileName(opts.flavor);
-  return {
-    readTemplate: async (): Promise<TemplateText> => {
-      try {
-        return {
-          text: decoder.decode(await repo.getFile(resolved, file)),
-          source: `${file} of ${repo.label} ${resolved}`,
-        };
-      } catch (error) {
-        if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') {
-          throw templateNotFoundError({
-            flavor: opts.flavor,
-            providerLabel: repo.label,
-            version: resolved,
-            availableFiles: await listReleaseFiles(repo, resolved),
-            cause: error,
-          });
-        }
-        throw error;
-      }
-    },
-    readClusterClass: async (ref) => {
-      const classFile = clusterClassFileName(ref.name);
-      return {
-        text: decoder.decode(await repo.getFile(resolved, classFile)),
-        source: `${classFile} of ${repo.label} ${resolved}`,
-      };
-    },
-  };
-}
-
 export function registerGenerate(program: Command, run: CommandRunner): void {
   const generate = program.command('generate').description('Generate yaml using clusterctl yaml processor.');
+  registerGenerateCluster(generate, run);
+  registerGenerateProvider(generate, run);
+  registerGenerateYaml(generate, run);
+}
 
+/** Declares `generate cluster` and its flags; the flag descriptions are clusterctl's, hence the length. */
+function registerGenerateCluster(generate: Command, run: CommandRunner): void {
   generate
     .command('cluster')
     .argument('[name]', 'name of the workload cluster')
@@ -254,101 +126,11 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
       '--write-to <file>',
       'Specify the output file to write the template to, defaults to STDOUT if the flag is not set',
     )
-    .action(
-      run<ClusterFlags>(async (ctx, opts, args) => {
-        if (args.length !== 1 || !args[0]) {
-          throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', {
-            hint: 'Usage: clusterctl generate cluster NAME [flags]',
-          });
-        }
-        const sources = [
-          opts.from !== undefined,
-          opts.fromConfigMap !== undefined,
-          opts.infrastructure !== undefined || opts.flavor !== undefined,
-        ].filter(Boolean).length;
-        if ((opts.from !== undefined && opts.fromConfigMap !== undefined) || sources > 1) {
-          throw new ClusterctlError(
-            'INVALID_ARGUMENT',
-            'only one template source can be used: the provider repository (-i/-f), --from, or --from-config-map',
-            {
-              hint: 'Drop all but one of these flags.',
-            },
-          );
-        }
-        // Flag values are checked first, as pflag does before the command runs.
-        const controlPlaneMachineCount = parseCount('--control-plane-machine-count', opts.controlPlaneMachineCount);
-        const workerMachineCount = parseCount('--worker-machine-count', opts.workerMachineCount);
-        const services = await createProviderServices(ctx);
-        const config = services.config;
-        const cluster = await optionalCluster(ctx);
-        let source: Pick<GenerateClusterDeps, 'readTemplate' | 'readClusterClass'>;
-        if (opts.from !== undefined) {
-          const from = opts.from;
-          source = {
-            readTemplate: async () => ({
-              text: decoder.decode(
-                await readSource(from, {
-                  http: createHttpClient({ reporter: ctx.reporter }),
-                  githubToken: config.githubToken,
-                  endpoints: githubEndpointsFromEnv(ctx.env),
-                  cwd: ctx.io.cwd,
-                  stdin: ctx.io.stdin as AsyncIterable<Uint8Array>,
-                }),
-              ),
-              source: from === '-' ? 'standard input' : from,
-            }),
-          };
-        } else if (opts.fromConfigMap !== undefined) {
-          if (!cluster.client)
-            throw new ClusterctlError(
-              'KUBECONFIG',
-              '--from-config-map needs a management cluster: no kubeconfig was found',
-              { hint: 'Pass --kubeconfig.' },
-            );
-          const client = cluster.client;
-          const namespace = opts.fromConfigMapNamespace || client.currentNamespace;
-          const name = opts.fromConfigMap;
-          source = {
-            readTemplate: async () => {
-              const cm = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace });
-              if (!cm)
-                throw new ClusterctlError('NOT_FOUND', `ConfigMap ${namespace}/${name} not found`, {
-                  hint: 'Check --from-config-map and --from-config-map-namespace.',
-                });
-              const text = (cm.data as Record<string, string> | undefined)?.[opts.fromConfigMapKey];
-              if (text === undefined)
-                throw new ClusterctlError(
-                  'NOT_FOUND',
-                  `ConfigMap ${namespace}/${name} has no key "${opts.fromConfigMapKey}"`,
-                  { hint: 'Use --from-config-map-key to name the key that holds the template.' },
-                );
-              return { text, source: `ConfigMap ${namespace}/${name} key ${opts.fromConfigMapKey}` };
-            },
-          };
-        } else {
-          source = await repositoryTemplate(services, cluster, opts);
-        }
-        const result = await generateCluster(
-          {
-            lookup: (name) => config.variable(name),
-            envLookup: (name) => ctx.env[name.toUpperCase().replace(/-/g, '_')],
-            ...source,
-            cluster: cluster.client && cluster.capi ? clusterLookup(cluster.client) : undefined,
-            currentNamespace: cluster.currentNamespace,
-          },
-          {
-            clusterName: args[0],
-            targetNamespace: opts.targetNamespace,
-            kubernetesVersion: opts.kubernetesVersion,
-            controlPlaneMachineCount,
-            workerMachineCount,
-            listVariables: opts.listVariables,
-          },
-        );
-        await output(ctx, result.output, opts.listVariables ? undefined : opts.writeTo);
-      }),
-    );
+    .action(run<ClusterFlags>(generateClusterCommand));
+}
 
+/** Declares `generate provider` and its flags. */
+function registerGenerateProvider(generate: Command, run: CommandRunner): void {
   generate
     .command('provider')
     .description('Generate templates for provider components.')
@@ -430,7 +212,10 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
         await output(ctx, serializeObjects(components.objects), opts.writeTo);
       }),
     );
+}
 
+/** Declares `generate yaml`. */
+function registerGenerateYaml(generate: Command, run: CommandRunner): void {
   generate
     .command('yaml')
     .description("Process yaml using clusterctl's yaml processor.")
@@ -444,13 +229,7 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
       run<{ from: string; listVariables: boolean }>(async (ctx, opts) => {
         const services = await createProviderServices(ctx);
         const config = services.config;
-        const bytes = await readSource(opts.from, {
-          http: createHttpClient({ reporter: ctx.reporter }),
-          githubToken: config.githubToken,
-          endpoints: githubEndpointsFromEnv(ctx.env),
-          cwd: ctx.io.cwd,
-          stdin: ctx.io.stdin as AsyncIterable<Uint8Array>,
-        });
+        const bytes = await readSource(opts.from, sourceDeps(ctx, services));
         ctx.out(
           generateYaml(
             { text: decoder.decode(bytes), source: opts.from === '-' ? 'standard input' : opts.from },
@@ -460,4 +239,94 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
         );
       }),
     );
+}
+
+async function generateClusterCommand(ctx: CliContext, opts: ClusterFlags, args: string[]): Promise<void> {
+  if (args.length !== 1 || !args[0]) {
+    throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', {
+      hint: 'Usage: clusterctl generate cluster NAME [flags]',
+    });
+  }
+  const sources = [
+    opts.from !== undefined,
+    opts.fromConfigMap !== undefined,
+    opts.infrastructure !== undefined || opts.flavor !== undefined,
+  ].filter(Boolean).length;
+  if ((opts.from !== undefined && opts.fromConfigMap !== undefined) || sources > 1) {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      'only one template source can be used: the provider repository (-i/-f), --from, or --from-config-map',
+      { hint: 'Drop all but one of these flags.' },
+    );
+  }
+  // Flag values are checked first, as pflag does before the command runs.
+  const controlPlaneMachineCount = parseCount('--control-plane-machine-count', opts.controlPlaneMachineCount);
+  const workerMachineCount = parseCount('--worker-machine-count', opts.workerMachineCount);
+  const services = await createProviderServices(ctx);
+  const config = services.config;
+  const cluster = await optionalCluster(ctx);
+  const result = await generateCluster(
+    {
+      lookup: (name) => config.variable(name),
+      envLookup: (name) => ctx.env[name.toUpperCase().replace(/-/g, '_')],
+      ...(await templateSource(ctx, services, cluster, opts)),
+      cluster: cluster.client && cluster.capi ? clusterClassLookup(cluster.client) : undefined,
+      currentNamespace: cluster.currentNamespace,
+    },
+    {
+      clusterName: args[0],
+      targetNamespace: opts.targetNamespace,
+      kubernetesVersion: opts.kubernetesVersion,
+      controlPlaneMachineCount,
+      workerMachineCount,
+      listVariables: opts.listVariables,
+    },
+  );
+  await output(ctx, result.output, opts.listVariables ? undefined : opts.writeTo);
+}
+
+/** Where the template comes from: --from (file, URL or stdin), --from-config-map, or the provider repository. */
+async function templateSource(
+  ctx: CliContext,
+  services: ProviderServices,
+  cluster: { client?: KubeClient; capi: boolean },
+  opts: ClusterFlags,
+): Promise<Pick<GenerateClusterDeps, 'readTemplate' | 'readClusterClass'>> {
+  if (opts.from !== undefined) {
+    const from = opts.from;
+    return {
+      readTemplate: async () => ({
+        text: decoder.decode(await readSource(from, sourceDeps(ctx, services))),
+        source: from === '-' ? 'standard input' : from,
+      }),
+    };
+  }
+  if (opts.fromConfigMap !== undefined) {
+    if (!cluster.client)
+      throw new ClusterctlError('KUBECONFIG', '--from-config-map needs a management cluster: no kubeconfig was found', {
+        hint: 'Pass --kubeconfig.',
+      });
+    return configMapTemplate(cluster.client, {
+      namespace: opts.fromConfigMapNamespace || cluster.client.currentNamespace,
+      name: opts.fromConfigMap,
+      key: opts.fromConfigMapKey,
+    });
+  }
+  const client = cluster.capi ? cluster.client : undefined;
+  return repositoryTemplate(templateRepositories(services), {
+    infrastructure: opts.infrastructure ? parseProviderRef(opts.infrastructure) : undefined,
+    flavor: opts.flavor,
+    installed: async () => (client ? await listInstalledProviders(client) : []),
+  });
+}
+
+/** How --from and generate yaml read a file, a URL or standard input. */
+function sourceDeps(ctx: CliContext, services: ProviderServices): Parameters<typeof readSource>[1] {
+  return {
+    http: createHttpClient({ reporter: ctx.reporter }),
+    githubToken: services.config.githubToken,
+    endpoints: githubEndpointsFromEnv(ctx.env),
+    cwd: ctx.io.cwd,
+    stdin: ctx.io.stdin as AsyncIterable<Uint8Array>,
+  };
 }

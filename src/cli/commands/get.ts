@@ -7,7 +7,7 @@ import { getKubeconfig } from '../../core/get-kubeconfig.js';
 import { mergeKubeconfig } from '../../core/kubeconfig-merge.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 
 /** Where `--merge` writes without a file: kubectl's first KUBECONFIG entry that exists, else the first, else ~/.kube/config. */
 export function mergeTarget(ctx: CliContext, explicit: string | true): string {

@@ -7,64 +7,13 @@ import { tabwrite } from '../../core/format.js';
 import { manifestLabel } from '../../types.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
-import { createProviderServices, type ProviderServices } from '../providers.js';
-import type { KubeClient, Reporter } from '../../core/ports.js';
-
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-export function parseBool(value: string | undefined): boolean {
-  if (value === undefined || value === '' || value === 'true') return true;
-  if (value === 'false') return false;
-  throw new ClusterctlError('INVALID_ARGUMENT', `invalid boolean value "${value}": use true or false`);
-}
-
-export function addProviderFlags(cmd: Command, verb: string): Command {
-  return cmd
-    .option('--core <provider>', `Core provider version (e.g. cluster-api:v1.1.5) to ${verb}`, collect)
-    .option('-b, --bootstrap <providers>', `Bootstrap providers and versions (e.g. kubeadm:v1.1.5) to ${verb}`, collect)
-    .option(
-      '-c, --control-plane <providers>',
-      `Control plane providers and versions (e.g. kubeadm:v1.1.5) to ${verb}`,
-      collect,
-    )
-    .option(
-      '-i, --infrastructure <providers>',
-      `Infrastructure providers and versions (e.g. aws:v0.5.0) to ${verb}`,
-      collect,
-    )
-    .option('--ipam <providers>', `IPAM providers and versions (e.g. infoblox:v0.0.1) to ${verb}`, collect)
-    .option('--runtime-extension <providers>', `Runtime extension providers and versions to ${verb}`, collect)
-    .option('--addon <providers>', `Add-on providers and versions (e.g. helm:v0.1.0) to ${verb}`, collect);
-}
+import type { CommandRunner } from '../context.js';
+import { createProviderServices } from '../providers.js';
+import { initDepsFor } from '../shared/init-deps.js';
+import { addProviderFlags, parseBool, providerFlagsOf, providerTimeoutMs } from '../shared/provider-flags.js';
 
 async function initDeps(ctx: CliContext): Promise<InitDeps> {
   return initDepsFor(ctx, await managementClient(ctx));
-}
-
-/** init's dependencies for one cluster (also used by create management-cluster for both of its clusters). */
-export async function initDepsFor(
-  ctx: CliContext,
-  client: KubeClient,
-  services?: ProviderServices,
-  reporter: Reporter = ctx.reporter,
-): Promise<InitDeps> {
-  services ??= await createProviderServices(ctx);
-  const cm = services.config.certManager();
-  if (!cm.timeoutValid) ctx.reporter.warn(`invalid cert-manager timeout "${cm.timeout}" in clusterctl.yaml; using 10m`);
-  return {
-    client,
-    reporter,
-    parseRef: (ref, type) => services.parseRef(ref, type),
-    fetchComponents: (request, ns) => services.fetchComponents(request, ns),
-    certManager: {
-      version: cm.version,
-      url: cm.url,
-      timeoutMs: cm.timeoutMs,
-      externallyProvisioned: cm.externallyProvisioned,
-    },
-    fetchCertManager: (settings) => services.fetchCertManager(settings),
-  };
 }
 
 function planData(plan: InitPlan) {
@@ -112,24 +61,11 @@ function initOptions(
     validate: boolean;
   },
 ): InitOptions {
-  const timeout = Number(opts.waitProviderTimeout);
-  if (!Number.isInteger(timeout) || timeout < 0) {
-    throw new ClusterctlError(
-      'INVALID_ARGUMENT',
-      `invalid --wait-provider-timeout "${opts.waitProviderTimeout}": give whole seconds, e.g. 300`,
-    );
-  }
   return {
-    core: opts.core,
-    bootstrap: opts.bootstrap,
-    controlPlane: opts.controlPlane,
-    infrastructure: opts.infrastructure,
-    ipam: opts.ipam,
-    runtimeExtension: opts.runtimeExtension,
-    addon: opts.addon,
+    ...providerFlagsOf(opts),
     targetNamespace: opts.targetNamespace,
     waitProviders: Boolean(opts.waitProviders),
-    waitProviderTimeoutMs: timeout * 1000,
+    waitProviderTimeoutMs: providerTimeoutMs(opts.waitProviderTimeout),
     validate: opts.validate,
   };
 }

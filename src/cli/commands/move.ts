@@ -7,7 +7,7 @@ import { ClusterctlError } from '../../errors.js';
 import { move, type MovePlan, type MoveResult } from '../../core/move.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 
 interface MoveFlags {
   toKubeconfig?: string;

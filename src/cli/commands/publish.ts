@@ -19,9 +19,9 @@ import { tabwrite } from '../../core/format.js';
 import { metadataFile } from '../../core/repository/metadata.js';
 import { latestContractRelease } from '../../core/repository/versions.js';
 import type { CliContext } from '../context.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 import { createProviderServices } from '../providers.js';
-import { addProviderFlags } from './init.js';
+import { addProviderFlags } from '../shared/provider-flags.js';
 
 interface PublishFlags extends ProviderFlags {
   to?: string;

@@ -1,7 +1,6 @@
 import type { ProviderFlags } from '../../core/init.js';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { parseProviderRef } from '../../config/index.js';
 import { ClusterctlError } from '../../errors.js';
 import { metadataFile, parseMetadata } from '../../core/repository/metadata.js';
 import { sortVersionsNewestFirst } from '../../core/repository/versions.js';
@@ -12,12 +11,11 @@ import {
   planUpgrade,
   type UpgradeDeps,
 } from '../../core/upgrade.js';
-import type { ProviderType } from '../../types.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 import { createProviderServices } from '../providers.js';
-import { addProviderFlags, parseBool } from './init.js';
+import { addProviderFlags, parseBool, providerRequests } from '../shared/provider-flags.js';
 
 async function upgradeDeps(ctx: CliContext): Promise<UpgradeDeps> {
   const client = await managementClient(ctx);
@@ -46,42 +44,6 @@ async function upgradeDeps(ctx: CliContext): Promise<UpgradeDeps> {
       fetchManifest: (settings) => services.fetchCertManager(settings),
     },
   };
-}
-
-const typeFlags: [keyof ProviderFlags, ProviderType][] = [
-  ['core', 'CoreProvider'],
-  ['bootstrap', 'BootstrapProvider'],
-  ['controlPlane', 'ControlPlaneProvider'],
-  ['infrastructure', 'InfrastructureProvider'],
-  ['ipam', 'IPAMProvider'],
-  ['runtimeExtension', 'RuntimeExtensionProvider'],
-  ['addon', 'AddonProvider'],
-];
-
-export type { ProviderFlags };
-
-export function providerRequests(
-  flags: ProviderFlags & object,
-  requireVersion: boolean,
-): { name: string; type: ProviderType; version: string | undefined }[] {
-  const out: { name: string; type: ProviderType; version: string | undefined }[] = [];
-  for (const [key, type] of typeFlags) {
-    for (const raw of (flags[key] ?? [])
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter(Boolean)) {
-      // The deprecated namespace/name:version form is accepted; the namespace comes from the inventory.
-      const ref = parseProviderRef(raw.includes('/') ? raw.slice(raw.indexOf('/') + 1) : raw);
-      if (requireVersion && !ref.version) {
-        throw new ClusterctlError(
-          'INVALID_ARGUMENT',
-          `provider "${raw}" has no version: upgrade apply needs name:version (e.g. ${ref.name}:v1.13.5)`,
-        );
-      }
-      out.push({ name: ref.name, type, version: ref.version });
-    }
-  }
-  return out;
 }
 
 function wholeSeconds(value: string, flag: string): number {

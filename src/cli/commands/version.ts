@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ClusterctlError } from '../../errors.js';
 import { formatVersionGoStyle, getVersionInfo } from '../../core/version.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 import { packageVersion } from '../package-info.js';
 
 export function registerVersion(program: Command, run: CommandRunner): void {
