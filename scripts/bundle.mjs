@@ -33,6 +33,13 @@ await build({
   logLevel: 'warning',
 });
 
+// The built-in provider list, checked and converted once here: src/cli/config.ts reads the JSON.
+const { parseBuiltInProviders } = await import('../dist/config/providers.js');
+writeFileSync(
+  'dist/providers.json',
+  JSON.stringify(parseBuiltInProviders(readFileSync('providers.yaml', 'utf8'))) + '\n',
+);
+
 // The ES module bundle of earlier builds: bin/clusterctl.js would no longer read it.
 rmSync('dist/clusterctl.mjs', { force: true });
 await build({
