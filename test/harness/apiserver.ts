@@ -37,7 +37,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function tail(path: string, lines = 25): string {
+export function tail(path: string, lines = 25): string {
   try {
     return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
@@ -45,7 +45,7 @@ function tail(path: string, lines = 25): string {
   }
 }
 
-interface Spawned {
+export interface Spawned {
   child: ChildProcess;
   log: string;
   exited: Promise<number | null>;
@@ -60,9 +60,15 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnLogged(binary: string, args: string[], log: string, detached: boolean): Spawned {
+export function spawnLogged(
+  binary: string,
+  args: string[],
+  log: string,
+  detached: boolean,
+  extraEnv: Record<string, string> = {},
+): Spawned {
   const fd = openSync(log, 'a');
-  const child = spawn(binary, args, { stdio: ['ignore', fd, fd], detached, env: childEnv() });
+  const child = spawn(binary, args, { stdio: ['ignore', fd, fd], detached, env: { ...childEnv(), ...extraEnv } });
   closeSync(fd);
   if (detached) child.unref();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -79,7 +85,7 @@ export function startWatchdog(owner: number, pids: number[], dir: string | undef
   child.unref();
 }
 
-async function stopProcess(p: Spawned | undefined): Promise<void> {
+export async function stopProcess(p: Spawned | undefined): Promise<void> {
   if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill('SIGTERM');
   const done = await Promise.race([p.exited.then(() => true), sleep(10_000).then(() => false)]);
