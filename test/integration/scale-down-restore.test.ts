@@ -9,6 +9,7 @@ import { scaleDownDeployments } from '../../src/core/cluster/scale-down.js';
 import type { KubeClient } from '../../src/core/ports.js';
 import { ClusterctlError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/types.js';
+import { createAdmissionPolicy, deleteAdmissionPolicy } from '../harness/admission-policy.js';
 import { clientFor, sharedApiServer, testNamespace, uniqueName } from '../harness/index.js';
 
 const policyName = uniqueName('deny-restore');
@@ -37,11 +38,7 @@ describe('scale-down restore', () => {
     client = clientFor(sharedApiServer().kubeconfig);
     namespace = await testNamespace(client, 'restore');
   });
-  afterAll(async () => {
-    for (const kind of ['ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy']) {
-      await client.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind, name: policyName }).catch(() => false);
-    }
-  });
+  afterAll(() => deleteAdmissionPolicy(client, policyName));
 
   async function stuckDeployment(name: string): Promise<KubeObject> {
     await client.create(deployment(name, namespace));
@@ -61,26 +58,15 @@ describe('scale-down restore', () => {
 
   it('reports a failed restore, naming the Deployment and the command that scales it back', async () => {
     const d = await stuckDeployment('refused');
-    await client.create({
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: policyName },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          objectSelector: { matchLabels: { [label]: 'yes' } },
-          resourceRules: [
-            { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['deployments'] },
-          ],
-        },
-        validations: [{ expression: 'object.spec.replicas == 0', message: 'scaling up is frozen' }],
-      },
-    });
-    await client.create({
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: policyName },
-      spec: { policyName, validationActions: ['Deny'] },
+    await createAdmissionPolicy(client, {
+      name: policyName,
+      label,
+      apiGroup: 'apps',
+      resource: 'deployments',
+      operations: ['UPDATE'],
+      expression: 'object.spec.replicas == 0',
+      message: 'scaling up is frozen',
+      actions: ['Deny'],
     });
     // Wait until the API server enforces the policy (it loads policies asynchronously).
     const probe = await stuckDeployment('probe');
