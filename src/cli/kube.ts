@@ -64,9 +64,34 @@ function isEmptyYaml(text: string): boolean {
   }
 }
 
+/** `--hide-api-warnings` of move: which API server warnings are not printed. */
+export type HideApiWarnings = 'default' | 'all' | 'none';
+
+/**
+ * The warnings `default` hides, as the Go tool: finalizer names of cluster.x-k8s.io without a
+ * domain-qualified path, and API deprecation notices.
+ */
+const hiddenByDefault = [
+  /^metadata\.finalizers:.*cluster\.x-k8s\.io.*prefer a domain-qualified finalizer name (including a path \(\/\) )?to avoid accidental conflicts with other finalizer writers$/,
+  /^.*is deprecated; use .*$/,
+];
+
+/** Prints API server warnings as the Go tool does: `[API Server Warning] <text>` on stderr. */
+export function apiWarningPrinter(ctx: CliContext, hide: HideApiWarnings | undefined): (message: string) => void {
+  return (message) => {
+    if (hide === 'all') return;
+    if (hide === 'default' && hiddenByDefault.some((re) => re.test(message))) return;
+    ctx.reporter.info(`[API Server Warning] ${message}`);
+  };
+}
+
 export async function managementClient(
   ctx: CliContext,
-  flags: { kubeconfig?: string | undefined; kubeconfigContext?: string | undefined } = {},
+  flags: {
+    kubeconfig?: string | undefined;
+    kubeconfigContext?: string | undefined;
+    hideApiWarnings?: HideApiWarnings | undefined;
+  } = {},
   /** Use only `flags` (the target of move), never the global --kubeconfig / --kubeconfig-context. */
   own = false,
 ): Promise<KubeClient> {
@@ -79,5 +104,7 @@ export async function managementClient(
     env: ctx.env,
     homeDir: ctx.io.homeDir,
     userAgent: `clusterctl-ts/v${packageVersion()} (${process.platform}/${process.arch})`,
+    reporter: ctx.reporter,
+    onWarning: apiWarningPrinter(ctx, flags.hideApiWarnings),
   });
 }

@@ -6,7 +6,7 @@ import { loadAgeKeys, openObjectDirectory } from '../../adapters/state/object-di
 import { ClusterctlError } from '../../errors.js';
 import { move, type MovePlan, type MoveResult } from '../../core/move.js';
 import type { CliContext } from '../context.js';
-import { managementClient } from '../kube.js';
+import { managementClient, type HideApiWarnings } from '../kube.js';
 import type { CommandRunner } from '../context.js';
 
 interface MoveFlags {
@@ -100,6 +100,7 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
       'INVALID_ARGUMENT',
       `invalid --concurrency "${opts.concurrency}": use a whole number >= 1`,
     );
+  const hideApiWarnings = opts.hideApiWarnings as HideApiWarnings;
   const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
   if (!opts.toKubeconfig && !opts.toDirectory && !opts.fromDirectory && !opts.dryRun) {
     throw new ClusterctlError(
@@ -123,11 +124,11 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
       opts.toKubeconfig || opts.fromDirectory
         ? await managementClient(
             ctx,
-            { kubeconfig: opts.toKubeconfig, kubeconfigContext: opts.toKubeconfigContext },
+            { kubeconfig: opts.toKubeconfig, kubeconfigContext: opts.toKubeconfigContext, hideApiWarnings },
             true,
           )
         : undefined;
-    const source = opts.fromDirectory ? undefined : await managementClient(ctx);
+    const source = opts.fromDirectory ? undefined : await managementClient(ctx, { hideApiWarnings });
     if (opts.encryptWith && !opts.toDirectory)
       throw new ClusterctlError('INVALID_ARGUMENT', '--encrypt-with goes with --to-directory');
     if (opts.decryptWith && !opts.fromDirectory)

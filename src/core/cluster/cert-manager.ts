@@ -41,6 +41,16 @@ function probeObjects(): KubeObject[] {
   ];
 }
 
+/**
+ * The probe's failures that mean "cert-manager is not (yet) there": its kinds are not served
+ * (NOT_FOUND), its webhook does not admit the test objects yet (REJECTED), or the scratch namespace
+ * of an earlier probe is still being deleted (CONFLICT). Anything else (unreachable, forbidden,
+ * unauthorized, a server error) is a failure of its own, never read as "not installed".
+ */
+function meansNotReady(error: unknown): boolean {
+  return error instanceof ClusterctlError && ['NOT_FOUND', 'REJECTED', 'CONFLICT'].includes(error.code);
+}
+
 /** True when cert-manager answers: its CRDs are served and its webhook admits test objects. */
 export async function probeCertManager(client: KubeClient): Promise<boolean> {
   const objects = probeObjects();
@@ -62,12 +72,8 @@ export async function probeCertManager(client: KubeClient): Promise<boolean> {
     }
     return true;
   } catch (error) {
-    if (
-      error instanceof ClusterctlError &&
-      (error.code === 'UNREACHABLE' || error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')
-    )
-      throw error;
-    return false;
+    if (meansNotReady(error)) return false;
+    throw error;
   } finally {
     for (const obj of [...objects].reverse().slice(0, 2)) {
       await client
@@ -94,8 +100,9 @@ export async function installedCertManagerVersion(client: KubeClient): Promise<s
       const versions = items.map((i) => i.metadata.annotations?.[Annotations.certManagerVersion] ?? 'v0.11.0');
       if (versions.length > 0)
         return versions.sort((a, b) => (semver.valid(a) && semver.valid(b) ? semver.compare(a, b) : 0))[0];
-    } catch {
-      // kind not served: keep looking
+    } catch (error) {
+      // Only a kind that is not served means "not here"; unreachable or forbidden is an answer of its own.
+      if (!(error instanceof ClusterctlError && error.code === 'NOT_FOUND')) throw error;
     }
   }
   return undefined;

@@ -42,10 +42,17 @@ export async function scaleDownDeployments(
   const timeoutMs = options.timeoutMs ?? defaultScaleDownTimeoutMs;
   const sleep = options.sleep ?? defaultSleep;
   const scaled: { ref: ObjectRef; replicas: number }[] = [];
-  const restore = async () => {
+  /** Gives the Deployments scaled here their replicas back; returns what could not be restored. */
+  const restore = async (): Promise<{ ref: ObjectRef; replicas: number; reason: string }[]> => {
+    const failed: { ref: ObjectRef; replicas: number; reason: string }[] = [];
     await mapWithConcurrency(scaled, 4, async ({ ref, replicas }) => {
-      await client.patch(ref, { spec: { replicas } }, 'merge').catch(() => undefined);
+      try {
+        await client.patch(ref, { spec: { replicas } }, 'merge');
+      } catch (error) {
+        failed.push({ ref, replicas, reason: error instanceof Error ? error.message : String(error) });
+      }
     });
+    return failed;
   };
   try {
     await mapWithConcurrency(deployments, 4, async (d) => {
@@ -75,13 +82,31 @@ export async function scaleDownDeployments(
     const namespaces = [...new Set(pending.map((p) => p.ref.namespace ?? ''))];
     throw new ClusterctlError(
       'TIMEOUT',
-      `timed out after ${Math.round(timeoutMs / 1000)}s waiting for the provider controllers to stop: ${names}; nothing was upgraded and the controllers were scaled back up`,
+      `timed out after ${Math.round(timeoutMs / 1000)}s waiting for the provider controllers to stop: ${names}; nothing was upgraded`,
       {
         hint: `Find out why the pods do not terminate (kubectl get pods -n ${namespaces.join(',')}: a finalizer, an unreachable node), delete them or fix the cause, then re-run clusterctl upgrade apply; --scale-down-timeout gives slow controllers more time.`,
       },
     );
   } catch (error) {
-    await restore();
-    throw error;
+    const failed = await restore();
+    if (failed.length === 0) {
+      if (error instanceof ClusterctlError && error.code === 'TIMEOUT' && scaled.length > 0) {
+        throw new ClusterctlError('TIMEOUT', `${error.message} and the controllers were scaled back up`, {
+          hint: error.hint,
+        });
+      }
+      throw error;
+    }
+    // Never claim the controllers run again when some could not be scaled back.
+    const commands = failed
+      .map((f) => `kubectl scale deployment -n ${f.ref.namespace ?? ''} ${f.ref.name} --replicas=${f.replicas}`)
+      .join('; ');
+    const reasons = failed.map((f) => `Deployment ${nameOf(f.ref)}: ${f.reason}`).join('; ');
+    const first = error instanceof ClusterctlError ? error : undefined;
+    throw new ClusterctlError(
+      first?.code ?? 'INTERNAL',
+      `${error instanceof Error ? error.message : String(error)}; restoring the replicas of ${failed.length} of the ${scaled.length} controllers scaled down failed, so they are still stopped (${reasons})`,
+      { hint: `Scale them back up by hand: ${commands}. ${first?.hint ?? ''}`.trim(), cause: error },
+    );
   }
 }
