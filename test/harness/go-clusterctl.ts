@@ -41,6 +41,11 @@ export function runProcess(
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
     child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? -1 }));
+    // A program that exits without reading its input closes the pipe: EPIPE then is no test failure
+    // (the exit code and output tell what happened).
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
