@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { createMoveJournalStore, moveStateDir } from '../../adapters/state/move-journal.js';
 import { loadAgeKeys, openObjectDirectory } from '../../adapters/state/object-directory.js';
 import { ClusterctlError } from '../../errors.js';
-import { move, type MovePlan, type MoveResult } from '../../core/move.js';
+import { move, type MovePlan, type MoveResult } from '../../core/move/index.js';
 import type { CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
 import type { CommandRunner } from '../program.js';
