@@ -35,6 +35,7 @@ import {
 } from './journal.js';
 import { discoverGraph, namespaceToMove, pausable, pauseAndSnapshot, planOf } from './plan.js';
 import { rollbackMove } from './rollback.js';
+import { runWhenReady } from './schedule.js';
 import { emptyResult, moveContext, perKindOf, type MoveContext } from './context.js';
 import type { MoveDeps, MoveOptions, MovePlan, MoveResult, PlannedObject } from './types.js';
 import { existingOnTarget, plannedNode, verifyMove } from './verify.js';
@@ -259,33 +260,47 @@ async function pauseSource(m: MoveRun): Promise<void> {
   task.succeed(`Paused ${what} on the source`);
 }
 
-/** Creates the copies on the target group by group (owners first), owner UIDs rewritten. */
+/**
+ * Creates the copies on the target, each as soon as its owners (hard and soft, i.e. the objects
+ * of earlier groups it hangs on) exist there, owner UIDs rewritten; `created-group-N` is reached
+ * when the last object of group N is created. The new UIDs are journaled in batches.
+ */
 async function createOnTarget(m: MoveRun): Promise<void> {
   const { ctx, state, target, journal, result } = m;
-  const total = m.groups.reduce((s, g) => s + g.length, 0);
+  const byUid = new Map(m.groups.flatMap((g, i) => g.map((n) => [n.uid, { n, group: i }] as const)));
+  const left = m.groups.map((g) => g.length);
+  const total = byUid.size;
   let done = 0;
+  let outcomes: [string, string][] = [];
+  const flush = async () => {
+    const batch = outcomes;
+    outcomes = [];
+    if (batch.length) await journal.append([{ t: 'created', uids: batch }]);
+  };
   const task = ctx.reporter.task(`Creating ${total} objects on the target`);
   const ensureNamespace = namespaceEnsurer(target, (name) => journal.append([{ t: 'namespace', name }]), ctx.signal);
-  for (const [i, group] of m.groups.entries()) {
-    const outcomes: [string, string][] = [];
-    const createOne = async (n: GraphNode) => {
-      const copy = copyForTarget(n, m.graph, state.newUids);
-      const created = await writeCopy(target, n, copy, ensureNamespace, ctx.signal).catch((error: unknown) => {
-        throw error instanceof ClusterctlError
-          ? error.withContext(`failed to create ${describeNode(n)} on the target`)
-          : error;
-      });
-      state.newUids.set(n.uid, created.uid);
-      outcomes.push([n.uid, created.uid]);
-      result[created.outcome]++;
-      if (++done % 50 === 0 || done === total)
-        task.update(`Creating objects on the target (${done}/${total}, group ${i + 1}/${m.groups.length})`);
-    };
-    await mapWithConcurrency(group, ctx.concurrency, createOne, ctx.signal).finally(() =>
-      journal.append([{ t: 'created', uids: outcomes }]),
-    );
-    await journal.step(`created-group-${i}`);
-  }
+  const createOne = async (uid: string) => {
+    const { n, group } = byUid.get(uid)!;
+    const copy = copyForTarget(n, m.graph, state.newUids);
+    const created = await writeCopy(target, n, copy, ensureNamespace, ctx.signal).catch((error: unknown) => {
+      throw error instanceof ClusterctlError
+        ? error.withContext(`failed to create ${describeNode(n)} on the target`)
+        : error;
+    });
+    state.newUids.set(n.uid, created.uid);
+    outcomes.push([n.uid, created.uid]);
+    result[created.outcome]++;
+    if (++done % 50 === 0 || done === total) task.update(`Creating objects on the target (${done}/${total})`);
+    if (--left[group]! > 0) return;
+    await flush();
+    await journal.step(`created-group-${group}`);
+  };
+  // Earlier groups only: the groups already order every owner before what it owns.
+  const ownersOf = (uid: string) => {
+    const { n, group } = byUid.get(uid)!;
+    return [...n.owners.keys(), ...n.softOwners].filter((o) => (byUid.get(o)?.group ?? group) < group);
+  };
+  await runWhenReady([...byUid.keys()], ownersOf, ctx.concurrency, createOne, ctx.signal).finally(flush);
   task.succeed(`Created ${total} objects on the target (${m.groups.length} groups)`);
 }
 
