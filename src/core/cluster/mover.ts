@@ -2,7 +2,7 @@
  * The I/O half of move: discovery (one LIST per kind, never a GET per object), pause and unpause,
  * creating objects on the target from the copies read during discovery (owner UIDs rewritten),
  * deleting them from the source, and the checks clusterctl makes before it starts. Every bulk step
- * runs with bounded parallelism inside a group; groups run in order.
+ * runs with bounded parallelism.
  */
 import { AggregateClusterctlError, ClusterctlError } from '../../errors.js';
 import { Annotations, describeRef, type KubeObject, type ObjectRef } from '../../types.js';

@@ -9,7 +9,7 @@ export interface MoveOptions {
   dryRun?: boolean | undefined;
   /** Move only these Clusters (with what they need). */
   clusters?: string[] | undefined;
-  /** Objects written at once inside a group. */
+  /** Objects written at once (each starts as soon as its owners exist on the target). */
   concurrency?: number | undefined;
   /** Return a failed (journaled) move to the source instead of finishing it. */
   rollback?: boolean | undefined;
