@@ -77,7 +77,7 @@ export {
   type MovePlan,
   type MoveResult,
   type PlannedObject,
-} from './core/move.js';
+} from './core/move/index.js';
 export {
   buildObjectGraph,
   moveSequence,

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { createMoveJournalStore } from '../../src/adapters/state/move-journal.js';
-import { move } from '../../src/core/move.js';
+import { move } from '../../src/core/move/index.js';
 import type { KubeClient } from '../../src/core/ports.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { clientFor, startExtraApiServer, uniqueName } from '../harness/index.js';
-import { createOnTarget, namespaceEnsurer } from '../../src/core/cluster/mover.js';
+import { namespaceEnsurer, writeCopy } from '../../src/core/cluster/mover.js';
 import { newNode } from '../../src/core/cluster/object-graph.js';
 import { capiV, createClusters, ensureNamespace, installCapi, snapshotNamespace } from '../fixtures/capi-objects.js';
 
@@ -111,7 +111,7 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
     delete copy.metadata.uid;
     delete copy.metadata.resourceVersion;
     copy.metadata.labels = {};
-    await expect(createOnTarget(ca, node, copy, namespaceEnsurer(ca))).rejects.toMatchObject({
+    await expect(writeCopy(ca, node, copy, namespaceEnsurer(ca))).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('has the UID of the object being copied') as unknown as string,
     });
@@ -258,7 +258,8 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
 
     it('a restore that fails midway says what is on the target and how to finish; re-running finishes it', async () => {
       const file = `Secret_${ns}_c0-kubeconfig.yaml`;
-      const dir = variant(file, (o) => ((o.data as { value: string }).value = '!!! not base64 !!!'));
+      // The API server refuses it: a TLS Secret needs tls.crt and tls.key.
+      const dir = variant(file, (o) => (o.type = 'kubernetes.io/tls'));
       const failed = await restore(dir);
       expect(failed.exitCode).not.toBe(0);
       expect(failed.stderr).toMatch(/The restore stopped midway: \d+ of \d+ objects were created on /);

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createMoveJournalStore } from '../../src/adapters/state/move-journal.js';
-import { move } from '../../src/core/move.js';
+import { move } from '../../src/core/move/index.js';
 import type { KubeClient } from '../../src/core/ports.js';
 import type { KubeObject } from '../../src/types.js';
 import type { ApiServer } from '../harness/apiserver.js';

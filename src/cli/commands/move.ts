@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { createMoveJournalStore, moveStateDir } from '../../adapters/state/move-journal.js';
 import { loadAgeKeys, openObjectDirectory } from '../../adapters/state/object-directory.js';
 import { ClusterctlError } from '../../errors.js';
-import { move, type MovePlan, type MoveResult } from '../../core/move.js';
+import { move, type MovePlan, type MoveResult } from '../../core/move/index.js';
 import type { CliContext } from '../context.js';
 import { managementClient, type HideApiWarnings } from '../kube.js';
 import type { CommandRunner } from '../context.js';
@@ -217,7 +217,7 @@ export function registerMove(program: Command, runner: CommandRunner): void {
       'With --from-directory: the age key file (AGE-SECRET-KEY-1...) to decrypt an encrypted backup.',
     )
     .option('--cluster <name>', 'Move only this Cluster with what it needs (repeatable, or comma-separated).', collect)
-    .option('--concurrency <n>', 'Objects written at once inside each group (default 16).')
+    .option('--concurrency <n>', 'Objects written at once (default 16).')
     .option('--rollback', 'Return a failed move to the source cluster and unpause it (uses the move journal).', false)
     .option(
       '-o, --output <format>',

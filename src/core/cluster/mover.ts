@@ -2,7 +2,7 @@
  * The I/O half of move: discovery (one LIST per kind, never a GET per object), pause and unpause,
  * creating objects on the target from the copies read during discovery (owner UIDs rewritten),
  * deleting them from the source, and the checks clusterctl makes before it starts. Every bulk step
- * runs with bounded parallelism inside a group; groups run in order.
+ * runs with bounded parallelism.
  */
 import { AggregateClusterctlError, ClusterctlError } from '../../errors.js';
 import { Annotations, describeRef, type KubeObject, type ObjectRef } from '../../types.js';
@@ -21,6 +21,7 @@ import {
   type ObjectGraph,
 } from './object-graph.js';
 import semver from 'semver';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const crdApiVersion = 'apiextensions.k8s.io/v1';
 
@@ -270,20 +271,6 @@ export async function checkTargetProviders(source: KubeClient, target: KubeClien
   if (errors.length > 1) throw new AggregateClusterctlError('the target cluster is not ready for this move', errors);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
-}
-
 const transient = (e: unknown) =>
   e instanceof ClusterctlError && (e.code === 'UNREACHABLE' || e.code === 'INTERNAL' || e.code === 'RATE_LIMITED');
 
@@ -294,7 +281,9 @@ export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal,
       return await fn();
     } catch (error) {
       if (!transient(error) || attempt >= attempts) throw error;
-      await sleep(200 * 2 ** attempt, signal);
+      await sleep(200 * 2 ** attempt, undefined, { signal }).catch((e: unknown) => {
+        throw signal?.reason ?? e;
+      });
     }
   }
 }
@@ -372,75 +361,35 @@ export function copyForTarget(n: GraphNode, graph: ObjectGraph, newUids: Readonl
   return obj;
 }
 
-/**
- * Which cluster an API client reaches, whatever the kubeconfig calls it: the UID of the
- * `kube-system` namespace (created once with the cluster, the same through every URL, context and
- * user). A user who may not read that namespace still reads the CRD clusters.cluster.x-k8s.io
- * (move's own checks need it on both sides), whose UID is just as stable while Cluster API is
- * installed; both are read, so two users with different rights still compare.
- */
-export interface ClusterIdentity {
-  /** The stable key (journals): `kube-system:<uid>`, else `crd:<uid>`. */
-  id: string;
-  kubeSystemUid?: string | undefined;
-  clusterCrdUid?: string | undefined;
-}
-
-async function uidOf(client: KubeClient, ref: ObjectRef): Promise<string | undefined> {
-  try {
-    return (await client.get(ref))?.metadata.uid;
-  } catch (error) {
-    if (error instanceof ClusterctlError && error.code === 'FORBIDDEN') return undefined;
-    throw error;
-  }
-}
-
-export async function clusterIdentity(client: KubeClient): Promise<ClusterIdentity> {
-  const [kubeSystemUid, clusterCrdUid] = await Promise.all([
-    uidOf(client, { apiVersion: 'v1', kind: 'Namespace', name: 'kube-system' }),
-    uidOf(client, { apiVersion: crdApiVersion, kind: 'CustomResourceDefinition', name: 'clusters.cluster.x-k8s.io' }),
-  ]);
-  const id = kubeSystemUid ? `kube-system:${kubeSystemUid}` : clusterCrdUid ? `crd:${clusterCrdUid}` : undefined;
-  if (!id) {
-    throw new ClusterctlError(
-      'FORBIDDEN',
-      `cannot tell which cluster ${client.server} (context "${client.context}") is: neither the Namespace kube-system nor the CustomResourceDefinition clusters.cluster.x-k8s.io can be read`,
-      { hint: 'Use a kubeconfig whose user may get namespaces or CustomResourceDefinitions on that cluster.' },
-    );
-  }
-  return { id, kubeSystemUid, clusterCrdUid };
-}
-
-export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
-  return (
-    (a.kubeSystemUid !== undefined && a.kubeSystemUid === b.kubeSystemUid) ||
-    (a.clusterCrdUid !== undefined && a.clusterCrdUid === b.clusterCrdUid)
-  );
-}
-
-/** Refuses, before anything is written, a move whose source and target are one cluster. */
-export async function checkDistinctClusters(
-  source: KubeClient,
-  target: KubeClient,
-): Promise<{ source: ClusterIdentity; target: ClusterIdentity }> {
-  const [s, t] = await Promise.all([clusterIdentity(source), clusterIdentity(target)]);
-  if (sameCluster(s, t)) {
-    const basis =
-      s.kubeSystemUid === t.kubeSystemUid && s.kubeSystemUid
-        ? 'kube-system namespace'
-        : 'clusters.cluster.x-k8s.io CRD';
-    throw new ClusterctlError(
-      'INVALID_ARGUMENT',
-      `the source and the target are the same cluster: ${source.server} (context "${source.context}") and ${target.server} (context "${target.context}") have the same ${basis} UID`,
-      {
-        hint: 'Point --to-kubeconfig (and --to-kubeconfig-context) at the new management cluster; moving a cluster onto itself would delete its objects.',
-      },
-    );
-  }
-  return { source: s, target: t };
-}
-
 export type CreateOutcome = 'created' | 'updated' | 'existing';
+
+const namespaceTerminationTimeoutMs = 60_000;
+
+/**
+ * False when the namespace exists; true once it does not. A namespace being deleted (e.g. by a
+ * rollback just before) accepts no new objects: wait for it to go, then it can be created again.
+ */
+async function namespaceGone(client: KubeClient, name: string, signal?: AbortSignal): Promise<boolean> {
+  const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+  const deadline = Date.now() + namespaceTerminationTimeoutMs;
+  for (let delay = 200; ; delay = Math.min(delay * 1.5, 2000)) {
+    const ns = await client.get(ref);
+    if (!ns) return true;
+    if (!ns.metadata.deletionTimestamp) return false;
+    if (Date.now() > deadline) {
+      throw new ClusterctlError(
+        'TIMEOUT',
+        `namespace ${name} on ${client.server} is still being deleted after ${namespaceTerminationTimeoutMs / 1000}s`,
+        {
+          hint: `See what holds it: kubectl get namespace ${name} -o yaml (status.conditions); re-run once it is gone.`,
+        },
+      );
+    }
+    await sleep(delay, undefined, { signal }).catch((e: unknown) => {
+      throw signal?.reason ?? e;
+    });
+  }
+}
 
 /**
  * Namespaces known to exist on one cluster (one check per namespace per move). `onCreated` hears
@@ -449,14 +398,14 @@ export type CreateOutcome = 'created' | 'updated' | 'existing';
 export function namespaceEnsurer(
   client: KubeClient,
   onCreated?: (namespace: string) => Promise<void>,
+  signal?: AbortSignal,
 ): (namespace: string) => Promise<void> {
   const known = new Map<string, Promise<void>>();
   return (namespace) => {
     let pending = known.get(namespace);
     if (!pending) {
       pending = (async () => {
-        const ref = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
-        if (await client.get(ref)) return;
+        if (!(await namespaceGone(client, namespace, signal))) return;
         try {
           await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
         } catch (error) {
@@ -477,12 +426,14 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Creates one object on the target. An object that already exists is updated (so a re-run after
- * an interruption converges), except global objects and their hierarchy, which are left alone.
+ * Writes the copy of one moved object onto a cluster (the target of a move; the source when a
+ * rollback restores it). An object that already exists is updated (so a re-run after an
+ * interruption converges), except global objects and their hierarchy, which are left alone, and
+ * never an object that carries the copied object's own UID (that cluster is where it comes from).
  * The original managedFields are restored so field ownership survives the move.
  */
-export async function createOnTarget(
-  target: KubeClient,
+export async function writeCopy(
+  cluster: KubeClient,
   n: GraphNode,
   copy: KubeObject,
   ensureNamespace: (ns: string) => Promise<void>,
@@ -493,24 +444,24 @@ export async function createOnTarget(
   let result: KubeObject;
   let outcome: CreateOutcome = 'created';
   try {
-    result = await withRetries(() => target.create(copy), signal);
+    result = await withRetries(() => cluster.create(copy), signal);
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
-    const existing = await withRetries(() => target.get(nodeRef(n)), signal);
+    const existing = await withRetries(() => cluster.get(nodeRef(n)), signal);
     if (!existing) throw error;
     if (existing.metadata.uid && existing.metadata.uid === n.uid) {
-      // The "target" holds the very object being copied: it is the source cluster. Updating it
-      // and then deleting "the source's" copy would delete it for good.
+      // This cluster holds the very object being copied: it is where the copy comes from.
+      // Updating it and then deleting "the original" would delete it for good.
       throw new ClusterctlError(
         'CONFLICT',
-        `${describeNode(n)} on ${target.server} has the UID of the object being copied (${n.uid}): the target is the cluster the objects come from`,
+        `${describeNode(n)} on ${cluster.server} has the UID of the object being copied (${n.uid}): that cluster is the one the objects come from`,
         { hint: 'Nothing was updated. Point --to-kubeconfig at another management cluster.' },
       );
     }
     if (n.isGlobal || n.isGlobalHierarchy) return { uid: existing.metadata.uid ?? '', outcome: 'existing' };
     result = await withRetries(
       () =>
-        target.replace({
+        cluster.replace({
           ...copy,
           metadata: {
             ...copy.metadata,
@@ -523,28 +474,29 @@ export async function createOnTarget(
     outcome = 'updated';
   }
   if (managedFields && managedFields.length > 0 && !sameJson(result.metadata.managedFields, managedFields)) {
-    await withRetries(() => target.patch(nodeRef(n), { metadata: { managedFields } }, 'merge'), signal);
+    await withRetries(() => cluster.patch(nodeRef(n), { metadata: { managedFields } }, 'merge'), signal);
   }
   return { uid: result.metadata.uid ?? '', outcome };
 }
 
 /**
- * Deletes one object from the source the way clusterctl does, in two calls: one JSON patch sets
- * the delete-for-move annotation (replacing all annotations, so controllers know not to clean up
- * the real infrastructure) and drops the finalizers; then the delete. Gone already = done.
+ * Deletes one moved object from a cluster (the source of a move; the target when a rollback
+ * removes its copy) the way clusterctl does, in two calls: one JSON patch sets the delete-for-move
+ * annotation (replacing all annotations, so controllers know not to clean up the real
+ * infrastructure) and drops the finalizers; then the delete. Gone already = done.
  */
-export async function deleteFromSource(source: KubeClient, n: GraphNode, signal?: AbortSignal): Promise<boolean> {
+export async function deleteForMove(cluster: KubeClient, n: GraphNode, signal?: AbortSignal): Promise<boolean> {
   const ref = nodeRef(n);
   const ops: unknown[] = [{ op: 'add', path: '/metadata/annotations', value: { [Annotations.deleteForMove]: '' } }];
   if ((n.object?.metadata.finalizers ?? []).length > 0)
     ops.push({ op: 'add', path: '/metadata/finalizers', value: [] });
   try {
-    await withRetries(() => source.patch(ref, ops, 'json'), signal);
+    await withRetries(() => cluster.patch(ref, ops, 'json'), signal);
   } catch (error) {
     if (error instanceof ClusterctlError && error.code === 'NOT_FOUND') return false;
     throw error;
   }
-  return withRetries(() => source.delete(ref), signal);
+  return withRetries(() => cluster.delete(ref), signal);
 }
 
 /** Moved objects that carry the block-move annotation right now (one GET each, only for those). */
@@ -560,5 +512,3 @@ export async function blockingObjects(
   });
   return still.filter((n): n is GraphNode => n !== undefined);
 }
-
-export { sleep as moverSleep };

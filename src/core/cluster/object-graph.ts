@@ -167,11 +167,23 @@ export function buildObjectGraph(
   objects: readonly KubeObject[],
   options: BuildGraphOptions,
 ): ObjectGraph {
+  const nodes = nodesOf(types, objects);
+  const all = [...nodes.values()];
+  const clusters = all.filter((n) => !n.virtual && isKind(n, 'Cluster'));
+  const classes = all.filter((n) => !n.virtual && isKind(n, 'ClusterClass'));
+  addSoftOwners(all, clusters, classes);
+  const children = childrenOf(all);
+  markTenants(nodes, children);
+  if (options.namespace) markSharedClasses(nodes, children, classes, options);
+  return { nodes, types: [...types], namespace: options.namespace };
+}
+
+/** One node per object (owners not seen yet become placeholders), with its move labels and owners. */
+function nodesOf(types: readonly DiscoveryType[], objects: readonly KubeObject[]): Map<string, GraphNode> {
   const typeByKey = new Map(types.map((t) => [typeKey(t.apiVersion, t.kind), t]));
   const nodes = new Map<string, GraphNode>();
   const blank = (uid: string, ref: { apiVersion: string; kind: string; name: string }) =>
     newNode({ uid, ...ref, namespace: '' });
-
   for (const obj of objects) {
     const uid = obj.metadata.uid;
     if (!uid) continue;
@@ -201,12 +213,11 @@ export function buildObjectGraph(
       node.owners.set(ref.uid, { controller: ref.controller, blockOwnerDeletion: ref.blockOwnerDeletion });
     }
   }
+  return nodes;
+}
 
-  const all = [...nodes.values()];
-  const clusters = all.filter((n) => !n.virtual && isKind(n, 'Cluster'));
-  const classes = all.filter((n) => !n.virtual && isKind(n, 'ClusterClass'));
-
-  // Soft ownership.
+/** Soft ownership: cluster Secrets by name, Clusters by their class, CRS bindings by cluster name. */
+function addSoftOwners(all: readonly GraphNode[], clusters: readonly GraphNode[], classes: readonly GraphNode[]): void {
   for (const secret of all) {
     if (secret.virtual || secret.kind !== 'Secret' || secret.apiVersion !== 'v1' || secret.owners.size > 0) continue;
     const clusterName = clusterNameOfSecret(secret.name);
@@ -225,8 +236,10 @@ export function buildObjectGraph(
     if (!clusterName) continue;
     for (const c of clusters) if (c.name === clusterName && c.namespace === b.namespace) b.softOwners.add(c.uid);
   }
+}
 
-  // Children index, then tenants (cycle-safe walk from every hierarchy root).
+/** Children of every node, through ownerReferences and soft ownership. */
+function childrenOf(all: readonly GraphNode[]): Map<string, string[]> {
   const children = new Map<string, string[]>();
   for (const n of all) {
     for (const owner of [...n.owners.keys(), ...n.softOwners]) {
@@ -235,7 +248,12 @@ export function buildObjectGraph(
       else children.set(owner, [n.uid]);
     }
   }
-  for (const root of all) {
+  return children;
+}
+
+/** Tenants: the hierarchy roots each node descends from (a cycle-safe walk from every root). */
+function markTenants(nodes: Map<string, GraphNode>, children: Map<string, string[]>): void {
+  for (const root of nodes.values()) {
     if (root.virtual || !root.forceMoveHierarchy) continue;
     const stack = [root.uid];
     const seen = new Set<string>();
@@ -249,8 +267,15 @@ export function buildObjectGraph(
       for (const child of children.get(uid) ?? []) stack.push(child);
     }
   }
+}
 
-  // Objects shared across namespaces are copied but not deleted.
+/** ClusterClasses shared across namespaces (and what they own) are copied but not deleted. */
+function markSharedClasses(
+  nodes: Map<string, GraphNode>,
+  children: Map<string, string[]>,
+  classes: readonly GraphNode[],
+  options: BuildGraphOptions,
+): void {
   const markNoDelete = (start: GraphNode) => {
     const stack = [start.uid];
     const seen = new Set<string>();
@@ -263,16 +288,13 @@ export function buildObjectGraph(
       for (const child of children.get(uid) ?? []) if (nodes.get(child)!.owners.has(uid)) stack.push(child);
     }
   };
-  if (options.namespace) {
-    for (const cc of classes) if (cc.namespace !== options.namespace) markNoDelete(cc);
-    for (const cluster of options.allClusters ?? []) {
-      if (cluster.metadata.namespace === options.namespace) continue;
-      const ref = clusterClassOf(cluster);
-      if (!ref || ref.namespace !== options.namespace) continue;
-      for (const cc of classes) if (cc.name === ref.name && cc.namespace === ref.namespace) markNoDelete(cc);
-    }
+  for (const cc of classes) if (cc.namespace !== options.namespace) markNoDelete(cc);
+  for (const cluster of options.allClusters ?? []) {
+    if (cluster.metadata.namespace === options.namespace) continue;
+    const ref = clusterClassOf(cluster);
+    if (!ref || ref.namespace !== options.namespace) continue;
+    for (const cc of classes) if (cc.name === ref.name && cc.namespace === ref.namespace) markNoDelete(cc);
   }
-  return { nodes, types: [...types], namespace: options.namespace };
 }
 
 /** The objects that move: members of some hierarchy, or force-moved; never placeholders. */
