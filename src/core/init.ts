@@ -6,7 +6,13 @@
 import { AggregateClusterctlError, ClusterctlError } from '../errors.js';
 import { manifestLabel, providerTypeOrder, type KubeObject, type ObjectRef, type ProviderType } from '../types.js';
 import { ensureCertManager, type CertManagerOutcome, type CertManagerSettings } from './cluster/cert-manager.js';
-import { applyComponents, findImmutableConflicts, kubectlDelete, waitForDeployments } from './cluster/installer.js';
+import {
+  applyComponents,
+  findImmutableConflicts,
+  kubectlDelete,
+  waitForCrdsEstablished,
+  waitForDeployments,
+} from './cluster/installer.js';
 import {
   ensureInventoryCrd,
   listInstalledProviders,
@@ -291,16 +297,21 @@ export async function init(deps: InitDeps, options: InitOptions, signal?: AbortS
   );
 
   const installed: InstalledProvider[] = [];
+  // The providers' CRDs are waited for once, after the last install (as before, init returns with
+  // every CRD Established): the waits overlap the next installs instead of adding up.
+  const appliedCrds: string[] = [];
   const ordered = [...toInstall].sort((a, b) => providerTypeOrder(a.type) - providerTypeOrder(b.type));
   for (const c of ordered) {
     const label = manifestLabel(c.name, c.type);
     const task = reporter.task(`Installing ${label} ${c.version} in namespace ${c.targetNamespace}`);
     try {
-      await applyComponents(client, c.objects, {
+      const { crds } = await applyComponents(client, c.objects, {
         signal,
+        deferCrdWait: true,
         onProgress: (n, total) =>
           task.update(`Installing ${label} ${c.version} in namespace ${c.targetNamespace} (${n}/${total} objects)`),
       });
+      appliedCrds.push(...crds);
       const entry = { namespace: c.targetNamespace, providerName: c.name, type: c.type, version: c.version };
       await saveInstalledProvider(client, entry);
       installed.push({ ...entry, name: label });
@@ -317,6 +328,8 @@ export async function init(deps: InitDeps, options: InitOptions, signal?: AbortS
         : error;
     }
   }
+
+  await waitForCrdsEstablished(client, appliedCrds, signal);
 
   if (options.waitProviders) {
     const errors: ClusterctlError[] = [];

@@ -6,7 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCertManager, probeCertManager } from '../../src/core/cluster/cert-manager.js';
-import { applyComponents, planApplyTiers, waitForDeployments } from '../../src/core/cluster/installer.js';
+import {
+  applyComponents,
+  planApplyTiers,
+  waitForCrdsEstablished,
+  waitForDeployments,
+} from '../../src/core/cluster/installer.js';
 import { ensureInventoryCrd, listInstalledProviders, saveInstalledProvider } from '../../src/core/cluster/inventory.js';
 import { silentReporter, type KubeClient } from '../../src/core/ports.js';
 import { ClusterctlError } from '../../src/errors.js';
@@ -121,6 +126,45 @@ describe('installer, inventory and cert-manager on a real API server', () => {
         namespace: 'cert-manager-test',
       }),
     ).toBeUndefined();
+  });
+
+  it('with deferCrdWait, waits only for CRDs a later object of the same call uses, and lists the CRDs for the caller', async () => {
+    const crd = (kind: string): KubeObject => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${kind.toLowerCase()}s.defer.example.com` },
+      spec: {
+        group: 'defer.example.com',
+        names: { kind, plural: `${kind.toLowerCase()}s`, singular: kind.toLowerCase(), listKind: `${kind}List` },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    });
+    const objects: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'defer-test' } },
+      crd('Used'),
+      crd('Unused'),
+      // a custom resource of a CRD applied in the same call: it can only be created once that CRD is served
+      { apiVersion: 'defer.example.com/v1', kind: 'Used', metadata: { name: 'one', namespace: 'defer-test' } },
+    ];
+    const result = await applyComponents(client, objects, { deferCrdWait: true });
+    expect(result.applied).toBe(4);
+    expect(result.crds.sort()).toEqual(['unuseds.defer.example.com', 'useds.defer.example.com']);
+    await waitForCrdsEstablished(client, result.crds);
+    const unused = await client.get({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'unuseds.defer.example.com',
+    });
+    const conditions = (unused?.status as { conditions?: { type: string; status: string }[] }).conditions ?? [];
+    expect(conditions).toContainEqual(expect.objectContaining({ type: 'Established', status: 'True' }));
   });
 
   it('applies provider components (CRDs established before custom resources) and re-applies without changes', async () => {

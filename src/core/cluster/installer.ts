@@ -1,6 +1,6 @@
 /**
  * Applies provider components to a cluster: in tiers (Namespaces, CRDs — awaited until
- * Established —, configuration and RBAC, workloads and the rest, custom resources last), with
+ * Established, or only by the caller at its end with deferCrdWait —, configuration and RBAC, workloads and the rest, custom resources last), with
  * bounded parallelism inside a tier. Objects are applied with server-side apply under the
  * `clusterctl` field manager, so an identical re-run changes nothing.
  */
@@ -68,10 +68,38 @@ export interface ApplyComponentsOptions {
    */
   recreateImmutable?: boolean;
   onRecreate?: (obj: KubeObject) => void;
+  /**
+   * Do not wait for the applied CRDs to be Established unless a later object of this call is one
+   * of their kinds; the caller waits for `ApplyResult.crds` once, after its last apply (init: the
+   * waits of the four providers overlap with the next installs instead of adding up).
+   */
+  deferCrdWait?: boolean;
 }
 
 export interface ApplyResult {
   applied: number;
+  /** Names of the CustomResourceDefinitions applied. */
+  crds: string[];
+}
+
+/** Waits until all these CRDs are Established (concurrently). */
+export async function waitForCrdsEstablished(
+  client: KubeClient,
+  names: readonly string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  await mapWithConcurrency(names, 8, (name) => waitForCrdEstablished(client, name), signal);
+}
+
+/** The group/kind an object of this CRD has. */
+function crdKind(crd: KubeObject): string {
+  const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
+  return `${spec?.group ?? ''}/${spec?.names?.kind ?? ''}`;
+}
+
+function groupKind(obj: KubeObject): string {
+  const slash = obj.apiVersion.indexOf('/');
+  return `${slash < 0 ? '' : obj.apiVersion.slice(0, slash)}/${obj.kind}`;
 }
 
 export async function applyComponents(
@@ -81,7 +109,9 @@ export async function applyComponents(
 ): Promise<ApplyResult> {
   const total = objects.length;
   let applied = 0;
-  for (const tier of planApplyTiers(objects)) {
+  const crds: string[] = [];
+  const tiers = planApplyTiers(objects);
+  for (const [index, tier] of tiers.entries()) {
     await mapWithConcurrency(
       tier,
       options.concurrency ?? 8,
@@ -108,15 +138,17 @@ export async function applyComponents(
       options.signal,
     );
     if (tier[0]?.kind === 'CustomResourceDefinition') {
-      await mapWithConcurrency(
-        tier,
-        options.concurrency ?? 8,
-        (crd) => waitForCrdEstablished(client, crd.metadata.name ?? ''),
+      crds.push(...tier.map((crd) => crd.metadata.name ?? ''));
+      const usedLater = new Set(tiers.slice(index + 1).flatMap((t) => t.map(groupKind)));
+      const wait = options.deferCrdWait ? tier.filter((crd) => usedLater.has(crdKind(crd))) : tier;
+      await waitForCrdsEstablished(
+        client,
+        wait.map((crd) => crd.metadata.name ?? ''),
         options.signal,
       );
     }
   }
-  return { applied };
+  return { applied, crds };
 }
 
 /** Kinds with fields the API server never lets an update change (selectors, clusterIP, roleRef, ...). */
