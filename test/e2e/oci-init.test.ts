@@ -14,6 +14,18 @@ import { clientFor, startExtraApiServer } from '../harness/index.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
 import { createTestHome, writeLocalConfig, writeRegistryConfig, type TestHome } from '../harness/registry-fixture.js';
 
+/** The v1.12.11 release of the four providers, as init/publish flags. */
+const oldReleases = [
+  '--core',
+  'cluster-api:v1.12.11',
+  '-b',
+  'kubeadm:v1.12.11',
+  '-c',
+  'kubeadm:v1.12.11',
+  '-i',
+  'docker:v1.12.11',
+];
+
 function hash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
@@ -64,22 +76,7 @@ describe('init and upgrade from a registry alone (basic auth, TLS)', () => {
     fromLocal = writeLocalConfig(home, `registry-ca-file: ${registry.caFile}\n`);
     fromRegistry = writeRegistryConfig(home, `oci://${registry.host}/mirror`, `registry-ca-file: ${registry.caFile}\n`);
     const to = ['--to', `oci://${registry.host}/mirror`, '--config', fromLocal];
-    const old = await runClusterctl(
-      [
-        'publish',
-        '--core',
-        'cluster-api:v1.12.11',
-        '-b',
-        'kubeadm:v1.12.11',
-        '-c',
-        'kubeadm:v1.12.11',
-        '-i',
-        'docker:v1.12.11',
-        '--no-cert-manager',
-        ...to,
-      ],
-      { env: home.env },
-    );
+    const old = await runClusterctl(['publish', ...oldReleases, '--no-cert-manager', ...to], { env: home.env });
     expect(old.exitCode, old.stderr).toBe(0);
     const current = await runClusterctl(['publish', '-i', 'docker', ...to], { env: home.env });
     expect(current.exitCode, current.stderr).toBe(0);
@@ -110,19 +107,7 @@ describe('init and upgrade from a registry alone (basic auth, TLS)', () => {
 
   it('upgrades from v1.12.11 to v1.13.5 with versions read from the registry tags', async () => {
     const server = await start('oci-upgrade');
-    const init = await cli(
-      server,
-      fromRegistry,
-      'init',
-      '--core',
-      'cluster-api:v1.12.11',
-      '-b',
-      'kubeadm:v1.12.11',
-      '-c',
-      'kubeadm:v1.12.11',
-      '-i',
-      'docker:v1.12.11',
-    );
+    const init = await cli(server, fromRegistry, 'init', ...oldReleases);
     expect(init.exitCode, init.stderr).toBe(0);
     const plan = await cli(server, fromRegistry, 'upgrade', 'plan');
     expect(plan.exitCode, plan.stderr).toBe(0);
