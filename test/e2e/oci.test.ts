@@ -287,6 +287,39 @@ describe('oci:// repositories against a registry that misbehaves', () => {
     }
   });
 
+  it('uses plain HTTP only when asked: publish --insecure, registry-insecure for reads', async () => {
+    const registry = await startRegistry({ auth: 'none', plainHttp: true });
+    try {
+      const home = createTestHome();
+      const local = writeLocalConfig(home);
+      const to = ['--to', `oci://${registry.host}/plain`, '--no-cert-manager', '--config', local];
+      const refused = await runClusterctl(['publish', '-i', 'docker', ...to], { env: home.env });
+      expect(refused.exitCode).toBe(4);
+      expect(refused.stderr).toContain('--insecure');
+      const pushed = await runClusterctl(['publish', '-i', 'docker', '--insecure', ...to], { env: home.env });
+      expect(pushed.exitCode, pushed.stderr).toBe(0);
+      const expected = await runClusterctl(['generate', 'provider', '-i', 'docker', '--config', local], {
+        env: home.env,
+      });
+      const secure = writeRegistryConfig(home, `oci://${registry.host}/plain`);
+      const read = ['generate', 'provider', '-i', 'docker'];
+      const notAsked = await runClusterctl([...read, '--config', secure], { env: home.env });
+      expect(notAsked.exitCode).toBe(4);
+      expect(notAsked.stderr).toContain('registry-insecure');
+      const insecure = writeRegistryConfig(
+        home,
+        `oci://${registry.host}/plain`,
+        `registry-insecure: ${registry.host}\n`,
+        'insecure.yaml',
+      );
+      const result = await runClusterctl([...read, '--config', insecure], { env: home.env });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toBe(expected.stdout);
+    } finally {
+      await registry.stop();
+    }
+  }, 120_000);
+
   it('gives up on a registry that never answers within the time limit, naming it', async () => {
     const hanging = await startHangingServer();
     try {
