@@ -3,7 +3,7 @@
  * a test CA, bearer-token auth) and the real oras CLI, with the real Cluster API v1.13.5 releases of
  * ../shared/fixtures/capi-repo. Every other repository is unreachable in these runs.
  */
-import { readFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -127,6 +127,15 @@ describe('oci:// repositories and clusterctl publish (token auth, TLS)', () => {
       expect(local.exitCode, local.stderr).toBe(0);
       expect(oci.exitCode, oci.stderr).toBe(0);
       expect(oci.stdout).toBe(local.stdout);
+    }
+    // Files are cached by digest, private to the user.
+    const blobs = join(home.env.XDG_CACHE_HOME ?? '', 'clusterctl-ts', 'oci', 'blobs', 'sha256');
+    expect(statSync(blobs).mode & 0o777).toBe(0o700);
+    const cached = readdirSync(blobs);
+    expect(cached.length).toBeGreaterThan(0);
+    for (const file of cached) {
+      expect(statSync(join(blobs, file)).mode & 0o777).toBe(0o600);
+      expect(sha256(readFileSync(join(blobs, file)))).toBe(`sha256:${file}`);
     }
     const repos = await runClusterctl(['config', 'repositories', '-o', 'json', '--config', fromRegistry], {
       env: home.env,
