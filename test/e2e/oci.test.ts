@@ -3,7 +3,7 @@
  * a test CA, bearer-token auth) and the real oras CLI, with the real Cluster API v1.13.5 releases of
  * ../shared/fixtures/capi-repo. Every other repository is unreachable in these runs.
  */
-import { readFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -127,6 +127,15 @@ describe('oci:// repositories and clusterctl publish (token auth, TLS)', () => {
       expect(local.exitCode, local.stderr).toBe(0);
       expect(oci.exitCode, oci.stderr).toBe(0);
       expect(oci.stdout).toBe(local.stdout);
+    }
+    // Files are cached by digest, private to the user.
+    const blobs = join(home.env.XDG_CACHE_HOME ?? '', 'clusterctl-ts', 'oci', 'blobs', 'sha256');
+    expect(statSync(blobs).mode & 0o777).toBe(0o700);
+    const cached = readdirSync(blobs);
+    expect(cached.length).toBeGreaterThan(0);
+    for (const file of cached) {
+      expect(statSync(join(blobs, file)).mode & 0o777).toBe(0o600);
+      expect(sha256(readFileSync(join(blobs, file)))).toBe(`sha256:${file}`);
     }
     const repos = await runClusterctl(['config', 'repositories', '-o', 'json', '--config', fromRegistry], {
       env: home.env,
@@ -286,6 +295,39 @@ describe('oci:// repositories against a registry that misbehaves', () => {
       await registry.stop();
     }
   });
+
+  it('uses plain HTTP only when asked: publish --insecure, registry-insecure for reads', async () => {
+    const registry = await startRegistry({ auth: 'none', plainHttp: true });
+    try {
+      const home = createTestHome();
+      const local = writeLocalConfig(home);
+      const to = ['--to', `oci://${registry.host}/plain`, '--no-cert-manager', '--config', local];
+      const refused = await runClusterctl(['publish', '-i', 'docker', ...to], { env: home.env });
+      expect(refused.exitCode).toBe(4);
+      expect(refused.stderr).toContain('--insecure');
+      const pushed = await runClusterctl(['publish', '-i', 'docker', '--insecure', ...to], { env: home.env });
+      expect(pushed.exitCode, pushed.stderr).toBe(0);
+      const expected = await runClusterctl(['generate', 'provider', '-i', 'docker', '--config', local], {
+        env: home.env,
+      });
+      const secure = writeRegistryConfig(home, `oci://${registry.host}/plain`);
+      const read = ['generate', 'provider', '-i', 'docker'];
+      const notAsked = await runClusterctl([...read, '--config', secure], { env: home.env });
+      expect(notAsked.exitCode).toBe(4);
+      expect(notAsked.stderr).toContain('registry-insecure');
+      const insecure = writeRegistryConfig(
+        home,
+        `oci://${registry.host}/plain`,
+        `registry-insecure: ${registry.host}\n`,
+        'insecure.yaml',
+      );
+      const result = await runClusterctl([...read, '--config', insecure], { env: home.env });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toBe(expected.stdout);
+    } finally {
+      await registry.stop();
+    }
+  }, 120_000);
 
   it('gives up on a registry that never answers within the time limit, naming it', async () => {
     const hanging = await startHangingServer();

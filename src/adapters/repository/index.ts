@@ -218,7 +218,8 @@ export async function createRepositoryForUrl(
 
   const urlVersion = source.defaultVersion();
   let defaultVersion = urlVersion;
-  if (urlVersion === latestVersionTag && source.kind !== 'gitlab') {
+  // cert-manager releases carry no metadata.yaml: its version is always explicit (cert-manager.version).
+  if (urlVersion === latestVersionTag && source.kind !== 'gitlab' && label !== 'cert-manager') {
     try {
       defaultVersion = await deps.resolveLatest(reader, { signal: deps.signal });
     } catch (error) {

@@ -136,7 +136,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const code = (error as NodeJS.ErrnoException).code ?? '';
     let hint = `check the registry address ${host} and the network connection`;
     if (tlsHintCodes.has(code)) {
-      hint = `trust the registry's certificate authority with --registry-ca-file, or registry-ca-file / REGISTRY_CA_FILE in clusterctl.yaml or the environment${options.caSource ? ` (now ${options.caSource})` : ''}`;
+      hint = `trust the registry's certificate authority: registry-ca-file: /path/ca.pem in clusterctl.yaml (or REGISTRY_CA_FILE; publish --registry-ca-file)${options.caSource ? `; now ${options.caSource}` : ''}`;
     } else if (code === 'EPROTO' || /wrong version number|packet length too long/i.test(String(error))) {
       hint = `${host} may be a plain-HTTP registry: publish with --insecure, or list it in registry-insecure (REGISTRY_INSECURE) to read from it`;
     }
