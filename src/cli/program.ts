@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ClusterctlError } from '../errors.js';
 import { formatError } from '../ui/errors.js';
 import { createContext, type CliContext, type CliIo, type GlobalOptions } from './context.js';
+import { registerAlpha } from './commands/rollout.js';
 import { registerBootstrap } from './commands/bootstrap.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
@@ -80,6 +81,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
       }
     };
 
+  registerAlpha(program, run);
   registerBootstrap(program, run);
   registerCompletion(program, run);
   registerConfig(program, run);
