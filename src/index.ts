@@ -69,6 +69,14 @@ export {
 } from './core/generate.js';
 export { getKubeconfig, type GetKubeconfigOptions } from './core/get-kubeconfig.js';
 export {
+  rollout,
+  parseRolloutTargets,
+  rolloutResourceTypes,
+  type RolloutAction,
+  type RolloutOptions,
+  type RolloutResult,
+} from './core/rollout.js';
+export {
   move,
   backupFileName,
   defaultMoveConcurrency,

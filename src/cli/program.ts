@@ -20,6 +20,7 @@ type Register = (program: Command, run: CommandRunner) => void;
 
 /** The command files in registration order (the order help lists them) and the top-level names each adds. */
 export const commandModules: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
+  { names: ['alpha'], load: async () => (await import('./commands/rollout.js')).registerAlpha },
   { names: ['create', 'bootstrap'], load: async () => (await import('./commands/bootstrap.js')).registerBootstrap },
   // completion prints the whole tree, so it is not listed by name: it always loads every command.
   { names: [], load: async () => (await import('./commands/completion.js')).registerCompletion },

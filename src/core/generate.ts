@@ -16,6 +16,7 @@ import {
 } from './repository/templates.js';
 import { parseDocuments, serializeObjects } from './yaml/documents.js';
 import { inspectVariables, listVariableNames, processTemplate, type VariableLookup } from './yaml/envsubst.js';
+import { indentQuotedContinuations } from './yaml/quoted-continuation.js';
 
 export interface TemplateText {
   text: string;
@@ -82,7 +83,29 @@ function parseTemplate(template: TemplateText, lookup: VariableLookup, skipProce
     if (error instanceof ClusterctlError) throw error.withContext(`failed to process the template ${template.source}`);
     throw error;
   }
-  return { variables, objects: parseDocuments(text, template.source) };
+  return { variables, objects: parseRendered(text, template.source) };
+}
+
+/**
+ * Parses a rendered template. A quoted scalar whose continuation line is less indented than YAML 1.2
+ * allows (a value ending with a newline, such as an SSH key, substituted between quotes) is read
+ * as go-yaml reads it: the text is retried with those lines indented, which leaves the value as is.
+ */
+function parseRendered(text: string, source: string): KubeObject[] {
+  try {
+    return parseDocuments(text, source);
+  } catch (error) {
+    const retry =
+      error instanceof ClusterctlError && /Missing closing/.test(error.message)
+        ? indentQuotedContinuations(text)
+        : undefined;
+    if (retry === undefined) throw error;
+    try {
+      return parseDocuments(retry, source);
+    } catch {
+      throw error; // the retry did not help: report the original problem
+    }
+  }
 }
 
 export async function generateCluster(

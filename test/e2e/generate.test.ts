@@ -402,36 +402,40 @@ describe('clusterctl generate', () => {
     }
   });
 
-  it('matches the Go clusterctl byte for byte on generate provider for the real v1.12/v1.13 components', async () => {
-    expect(existsSync(capiRepo)).toBe(true);
-    expect(go).toBeDefined();
-    const env = home();
-    const config = join(env.HOME!, 'clusterctl.yaml');
-    writeFileSync(
-      config,
-      [
-        'providers:',
-        `  - {name: cluster-api, type: CoreProvider, url: ${capiRepo}/cluster-api/latest/core-components.yaml}`,
-        `  - {name: kubeadm, type: BootstrapProvider, url: ${capiRepo}/bootstrap-kubeadm/latest/bootstrap-components.yaml}`,
-        `  - {name: kubeadm, type: ControlPlaneProvider, url: ${capiRepo}/control-plane-kubeadm/latest/control-plane-components.yaml}`,
-        `  - {name: docker, type: InfrastructureProvider, url: ${capiRepo}/infrastructure-docker/latest/infrastructure-components-development.yaml}`,
-        'images:',
-        '  all: {repository: myorg.io/mirror}',
-        '',
-      ].join('\n'),
-    );
-    for (const spec of [
-      ['--core', 'cluster-api:v1.13.5'],
-      ['-b', 'kubeadm:v1.12.11'],
-      ['-c', 'kubeadm:v1.13.5'],
-      ['-i', 'docker:v1.13.5'],
-    ]) {
+  // One test per provider (four runs of each tool), so that a busy machine slows each test down
+  // instead of pushing one long test past its timeout.
+  it.each([
+    ['--core', 'cluster-api:v1.13.5'],
+    ['-b', 'kubeadm:v1.12.11'],
+    ['-c', 'kubeadm:v1.13.5'],
+    ['-i', 'docker:v1.13.5'],
+  ])(
+    'matches the Go clusterctl byte for byte on generate provider %s %s (real v1.12/v1.13 components)',
+    { timeout: 240_000 },
+    async (flag, provider) => {
+      expect(existsSync(capiRepo)).toBe(true);
+      expect(go).toBeDefined();
+      const env = home();
+      const config = join(env.HOME!, 'clusterctl.yaml');
+      writeFileSync(
+        config,
+        [
+          'providers:',
+          `  - {name: cluster-api, type: CoreProvider, url: ${capiRepo}/cluster-api/latest/core-components.yaml}`,
+          `  - {name: kubeadm, type: BootstrapProvider, url: ${capiRepo}/bootstrap-kubeadm/latest/bootstrap-components.yaml}`,
+          `  - {name: kubeadm, type: ControlPlaneProvider, url: ${capiRepo}/control-plane-kubeadm/latest/control-plane-components.yaml}`,
+          `  - {name: docker, type: InfrastructureProvider, url: ${capiRepo}/infrastructure-docker/latest/infrastructure-components-development.yaml}`,
+          'images:',
+          '  all: {repository: myorg.io/mirror}',
+          '',
+        ].join('\n'),
+      );
       for (const extra of [[], ['-n', 'other-ns'], ['--describe'], ['--raw']]) {
-        const args = ['generate', 'provider', ...spec, ...extra, '--config', config];
+        const args = ['generate', 'provider', flag, provider, ...extra, '--config', config];
         const [mine, theirs] = await Promise.all([runClusterctl(args, { env }), runGoClusterctl(go!, args, { env })]);
         expect(theirs.exitCode, theirs.stderr).toBe(0);
         expect(mine.stdout === theirs.stdout, args.join(' ')).toBe(true);
       }
-    }
-  });
+    },
+  );
 });

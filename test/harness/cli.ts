@@ -72,6 +72,8 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
       if (tempHome) rmSync(tempHome, { recursive: true, force: true });
       resolve({ stdout, stderr, exitCode: code ?? -1 });
     });
+    // A command may exit before it reads all its input (e.g. refusing input above a size limit).
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -1,0 +1,544 @@
+/**
+ * The reliability corpus: bad input a user can give the tool (files, flags, kubeconfigs, servers
+ * that refuse them), each run as a user would through bin/. Every case must end within 10 s with
+ * a clear error (`Error: ...` naming the problem, never a JavaScript message or a stack) and the
+ * exit code the README documents, or succeed.
+ *
+ * The table is shared: add a row to `cases` (or push rows from another file's table) with the
+ * files it needs and what the user must see.
+ */
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { buildKubeconfig } from '../harness/apiserver.js';
+import { createCertificateAuthority, issueCertificate } from '../harness/certs.js';
+import { runClusterctl } from '../harness/cli.js';
+import { sharedApiServer } from '../harness/index.js';
+
+/** What a case may use: a scratch folder and kubeconfigs for the shared API server. */
+interface CaseContext {
+  dir: string;
+  /** Writes a file in the scratch folder; returns its path. */
+  file(name: string, content: string | Buffer): string;
+  /** A kubeconfig for the shared server with the admin user. */
+  admin: string;
+  /** A user the server knows but who has no permissions (403). */
+  restricted: string;
+  /** A client certificate signed by a CA the server does not trust (401). */
+  stranger: string;
+  /** The admin user, but the server's certificate checked against another CA. */
+  wrongCa: string;
+}
+
+export interface ReliabilityCase {
+  name: string;
+  args: (c: CaseContext) => string[];
+  env?: (c: CaseContext) => Record<string, string>;
+  input?: string;
+  exitCode: number;
+  /** What the error (stderr) must say; for exit 0, what stdout must say. */
+  message: RegExp;
+}
+
+const bogus = Buffer.from([0x00, 0xff, 0xfe, 0x13, 0x37, 0x00, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const deepFlow = `a: ${'['.repeat(2_000)}${']'.repeat(2_000)}\n`;
+const template = (extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \${CLUSTER_NAME}\n${extra}`;
+
+/** A sparse file of `bytes` bytes (no disk space used). */
+function sparse(c: CaseContext, name: string, bytes: number): string {
+  const path = c.file(name, '');
+  truncateSync(path, bytes);
+  return path;
+}
+
+const kc = (c: CaseContext, kubeconfig: string) => ['--kubeconfig', c.file(`kc-${Math.random()}`, kubeconfig)];
+const genYaml = (c: CaseContext, text: string | Buffer) => [
+  'generate',
+  'yaml',
+  '--from',
+  c.file(`in-${Math.random()}.yaml`, text),
+];
+const genCluster =
+  (...flags: string[]) =>
+  (c: CaseContext) => [
+    'generate',
+    'cluster',
+    'demo',
+    '-n',
+    'default',
+    '--from',
+    c.file(`t-${Math.random()}.yaml`, template()),
+    ...flags,
+  ];
+const configRepos = (c: CaseContext, text: string | Buffer) => [
+  'config',
+  'repositories',
+  '--config',
+  c.file(`cfg-${Math.random()}.yaml`, text),
+];
+
+export const cases: ReliabilityCase[] = [
+  // clusterctl.yaml
+  {
+    name: 'config: malformed YAML',
+    args: (c) => configRepos(c, 'providers: [\n'),
+    exitCode: 2,
+    message: /failed to parse the clusterctl config file .*cfg-/,
+  },
+  {
+    name: 'config: empty file is fine',
+    args: (c) => configRepos(c, ''),
+    exitCode: 0,
+    message: /cluster-api\s+CoreProvider/,
+  },
+  { name: 'config: binary file', args: (c) => configRepos(c, bogus), exitCode: 2, message: /clusterctl config file/ },
+  {
+    name: 'config: a list, not a mapping',
+    args: (c) => configRepos(c, '- a\n- b\n'),
+    exitCode: 2,
+    message: /must be a YAML mapping/,
+  },
+  {
+    name: 'config: a key defined twice',
+    args: (c) => configRepos(c, 'A: 1\nA: 2\n'),
+    exitCode: 2,
+    message: /mapping key "A" already defined/,
+  },
+  {
+    name: 'config: deep nesting',
+    args: (c) => configRepos(c, deepFlow),
+    exitCode: 2,
+    message: /nested more than 500 levels/,
+  },
+  {
+    name: 'config: alias bomb',
+    args: (c) => configRepos(c, aliasBomb()),
+    exitCode: 2,
+    message: /clusterctl config file .*(alias|Alias)/,
+  },
+  {
+    name: 'config: 17 MiB file',
+    args: (c) => ['config', 'repositories', '--config', sparse(c, 'huge.yaml', 17 * 1024 * 1024)],
+    exitCode: 2,
+    message: /more than the 16 MiB limit/,
+  },
+  {
+    name: 'config: missing file',
+    args: (c) => ['config', 'repositories', '--config', join(c.dir, 'nope.yaml')],
+    exitCode: 6,
+    message: /config file .*nope\.yaml does not exist/,
+  },
+  {
+    name: 'config: a directory',
+    args: (c) => ['config', 'repositories', '--config', c.dir],
+    exitCode: 2,
+    message: /is a directory/,
+  },
+  {
+    name: 'config: unsupported URL scheme',
+    args: () => ['config', 'repositories', '--config', 'ftp://example.com/c.yaml'],
+    exitCode: 2,
+    message: /unsupported --config URL/,
+  },
+  {
+    name: 'config: provider with a bad name',
+    args: (c) =>
+      configRepos(
+        c,
+        'providers:\n- {name: Bad_Name, type: InfrastructureProvider, url: https://x/y/releases/latest/c.yaml}\n',
+      ),
+    exitCode: 2,
+    message: /Bad_Name/,
+  },
+  {
+    name: 'config: provider with a bad type',
+    args: (c) =>
+      configRepos(c, 'providers:\n- {name: ok, type: FooProvider, url: https://x/y/releases/latest/c.yaml}\n'),
+    exitCode: 2,
+    message: /FooProvider/,
+  },
+  {
+    name: 'config: unreachable URL',
+    args: () => ['config', 'repositories', '--config', 'https://config.invalid/clusterctl.yaml'],
+    exitCode: 4,
+    message: /config\.invalid/,
+  },
+
+  // kubeconfig
+  {
+    name: 'kubeconfig: missing file',
+    args: (c) => ['describe', 'cluster', 'x', '--kubeconfig', join(c.dir, 'no-kc')],
+    exitCode: 6,
+    message: /kubeconfig file .*no-kc given with --kubeconfig does not exist/,
+  },
+  {
+    name: 'kubeconfig: empty file',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, '')],
+    exitCode: 2,
+    message: /the kubeconfig file .* is empty/,
+  },
+  {
+    name: 'kubeconfig: only comments',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, '# nothing here\n')],
+    exitCode: 2,
+    message: /is empty/,
+  },
+  {
+    name: 'kubeconfig: binary file',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, bogus.toString('latin1'))],
+    exitCode: 2,
+    message: /kubeconfig/,
+  },
+  {
+    name: 'kubeconfig: malformed YAML',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, 'clusters: [\n')],
+    exitCode: 2,
+    message: /kubeconfig file .* could not be read/,
+  },
+  {
+    name: 'kubeconfig: a directory',
+    args: (c) => ['describe', 'cluster', 'x', '--kubeconfig', c.dir],
+    exitCode: 2,
+    message: /is a directory/,
+  },
+  {
+    name: 'kubeconfig: no current context',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, stringify({ ...parse(c.admin), 'current-context': '' }))],
+    exitCode: 2,
+    message: /has no current context/,
+  },
+  {
+    name: 'kubeconfig: unknown context',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, c.admin), '--kubeconfig-context', 'nope'],
+    exitCode: 2,
+    message: /context "nope" does not exist/,
+  },
+  {
+    name: 'kubeconfig: context names a missing cluster',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, stringify({ ...parse(c.admin), clusters: [] }))],
+    exitCode: 2,
+    message: /which is not defined/,
+  },
+  {
+    name: 'kubeconfig: KUBECONFIG lists only missing files',
+    args: () => ['describe', 'cluster', 'x'],
+    env: (c) => ({ KUBECONFIG: `${join(c.dir, 'a')}:${join(c.dir, 'b')}` }),
+    exitCode: 6,
+    message: /none of the files in KUBECONFIG exist/,
+  },
+  {
+    name: 'kubeconfig: --kubeconfig-context "" means the current one',
+    args: (c) => ['describe', 'cluster', 'nope', ...kc(c, c.admin), '--kubeconfig-context', ''],
+    exitCode: 6,
+    message: /Cluster API is not installed on the cluster .* \(context "shared"\)/,
+  },
+  {
+    name: 'kubeconfig: move target missing',
+    args: (c) => ['move', '-n', 'default', ...kc(c, c.admin), '--to-kubeconfig', join(c.dir, 'no-target')],
+    exitCode: 6,
+    message: /no-target given with --to-kubeconfig does not exist/,
+  },
+
+  // servers that refuse us
+  {
+    name: 'server: wrong CA',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, c.wrongCa)],
+    exitCode: 4,
+    message: /certificate/,
+  },
+  {
+    name: 'server: unknown client certificate (401)',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, c.stranger)],
+    exitCode: 5,
+    message: /(Unauthorized|401|credentials)/i,
+  },
+  {
+    name: 'server: user without permissions (403)',
+    args: (c) => ['get', 'kubeconfig', 'x', '-n', 'default', ...kc(c, c.restricted)],
+    exitCode: 5,
+    message: /(forbidden|403|permission)/i,
+  },
+  {
+    name: 'server: unresolvable host',
+    args: (c) => [
+      'describe',
+      'cluster',
+      'x',
+      ...kc(c, c.admin.replace(/server: .*/, 'server: https://no-such-host.invalid:6443')),
+    ],
+    exitCode: 4,
+    message: /no-such-host\.invalid/,
+  },
+  {
+    name: 'server: connection refused',
+    args: (c) => ['describe', 'cluster', 'x', ...kc(c, c.admin.replace(/server: .*/, 'server: https://127.0.0.1:1'))],
+    exitCode: 4,
+    message: /127\.0\.0\.1:1/,
+  },
+
+  // templates and --from
+  {
+    name: 'from: missing file',
+    args: (c) => ['generate', 'yaml', '--from', join(c.dir, 'none.yaml')],
+    exitCode: 6,
+    message: /none\.yaml.*no such file/,
+  },
+  {
+    name: 'from: a directory',
+    args: (c) => ['generate', 'yaml', '--from', c.dir],
+    exitCode: 2,
+    message: /is actually a directory/,
+  },
+  { name: 'from: malformed YAML', args: (c) => genYaml(c, 'a: [\n'), exitCode: 2, message: /in-.*\.yaml/ },
+  {
+    name: 'from: binary file (renders nothing, as the Go tool does)',
+    args: (c) => genYaml(c, bogus),
+    exitCode: 0,
+    message: /^\n?$/,
+  },
+  {
+    name: 'from: deep flow nesting',
+    args: (c) => genYaml(c, deepFlow),
+    exitCode: 2,
+    message: /nested more than 500 levels deep/,
+  },
+  {
+    name: 'from: deep block nesting',
+    args: (c) => genYaml(c, Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')),
+    exitCode: 2,
+    message: /nested more than 500 levels deep/,
+  },
+  {
+    name: 'from: a document that is a list',
+    args: (c) => genYaml(c, '- a\n- b\n'),
+    exitCode: 2,
+    message: /is a list, not an object/,
+  },
+  {
+    name: 'from: 70 MiB file',
+    args: (c) => ['generate', 'yaml', '--from', sparse(c, 'big.yaml', 70 * 1024 * 1024)],
+    exitCode: 2,
+    message: /more than the 64 MiB limit/,
+  },
+  {
+    name: 'from: 40 MiB one-line template',
+    args: (c) => genYaml(c, `a: ${'x'.repeat(40 * 1024 * 1024)}\n`),
+    exitCode: 2,
+    message: /more than the 32 MiB limit/,
+  },
+  {
+    name: 'from: 70 MiB on stdin',
+    args: () => ['generate', 'yaml', '--from', '-'],
+    input: 'x'.repeat(70 * 1024 * 1024),
+    exitCode: 2,
+    message: /standard input .* 64 MiB limit/,
+  },
+  {
+    name: 'from: plain http',
+    args: () => ['generate', 'yaml', '--from', 'http://example.com/t.yaml'],
+    exitCode: 2,
+    message: /only GitHub, https URLs and the local file system/,
+  },
+  {
+    name: 'from: unknown scheme',
+    args: () => ['generate', 'yaml', '--from', 'ftp://example.com/t.yaml'],
+    exitCode: 2,
+    message: /ftp:/,
+  },
+  {
+    name: 'from: control characters',
+    args: (c) => genYaml(c, 'a: "x\u0001"\n'),
+    exitCode: 2,
+    message: /control characters are not allowed/,
+  },
+  {
+    name: 'from: bad document separator',
+    args: (c) => genYaml(c, 'a: 1\n--- x\nb: 2\n'),
+    exitCode: 2,
+    message: /invalid YAML document separator/,
+  },
+  {
+    name: 'generate: missing variables',
+    args: (c) => genYaml(c, 'a: ${NOT_SET_ANYWHERE}\n'),
+    exitCode: 2,
+    message: /NOT_SET_ANYWHERE/,
+  },
+
+  // generate cluster flags
+  {
+    name: 'flags: --worker-machine-count beyond int64',
+    args: genCluster('--worker-machine-count', '99999999999999999999'),
+    exitCode: 2,
+    message: /parsing "99999999999999999999": value out of range/,
+  },
+  {
+    name: 'flags: --worker-machine-count not a number',
+    args: genCluster('--worker-machine-count', 'three'),
+    exitCode: 2,
+    message: /parsing "three": invalid syntax/,
+  },
+  {
+    name: 'flags: --worker-machine-count negative',
+    args: genCluster('--worker-machine-count', '-1'),
+    exitCode: 2,
+    message: /invalid WorkerMachineCount/,
+  },
+  {
+    name: 'flags: --control-plane-machine-count 0',
+    args: genCluster('--control-plane-machine-count', '0'),
+    exitCode: 2,
+    message: /invalid ControlPlaneMachineCount/,
+  },
+  {
+    name: 'flags: --kubernetes-version not semver',
+    args: genCluster('--kubernetes-version', '1.x'),
+    exitCode: 2,
+    message: /kubernetes-version/,
+  },
+  {
+    name: 'flags: cluster name not DNS-1123',
+    args: (c) => ['generate', 'cluster', 'Bad_Name', '-n', 'default', '--from', c.file('t.yaml', template())],
+    exitCode: 2,
+    message: /invalid cluster name/,
+  },
+  {
+    name: 'flags: namespace not DNS-1123',
+    args: (c) => ['generate', 'cluster', 'ok', '-n', '../etc', '--from', c.file('t2.yaml', template())],
+    exitCode: 2,
+    message: /invalid target-namespace/,
+  },
+  {
+    name: 'flags: two template sources',
+    args: (c) => [...genCluster('--from-config-map', 'x')(c)],
+    exitCode: 2,
+    message: /only one template source/,
+  },
+  {
+    name: 'flags: unknown flag',
+    args: () => ['config', 'repositories', '--no-such-flag'],
+    exitCode: 2,
+    message: /unknown option '--no-such-flag'/,
+  },
+  { name: 'flags: unknown command', args: () => ['frobnicate'], exitCode: 2, message: /unknown command 'frobnicate'/ },
+  {
+    name: 'flags: bad output format',
+    args: () => ['config', 'repositories', '-o', 'xml'],
+    exitCode: 2,
+    message: /invalid output format "xml"/,
+  },
+  {
+    name: 'flags: bad version output',
+    args: () => ['version', '-o', 'toml'],
+    exitCode: 2,
+    message: /invalid output format: toml/,
+  },
+  {
+    name: 'flags: bad provider reference',
+    args: (c) => ['init', '-i', 'a:b:c', ...kc(c, c.admin)],
+    exitCode: 2,
+    message: /invalid provider name "a:b:c"/,
+  },
+  {
+    name: 'flags: describe without a name',
+    args: () => ['describe', 'cluster'],
+    exitCode: 2,
+    message: /please specify a cluster name/,
+  },
+  {
+    name: 'flags: rollout without a resource',
+    args: (c) => ['alpha', 'rollout', 'pause', ...kc(c, c.admin)],
+    exitCode: 2,
+    message: /required resource not specified/,
+  },
+  {
+    name: 'flags: rollout of an unknown kind',
+    args: (c) => ['alpha', 'rollout', 'restart', 'pod/x', ...kc(c, c.admin)],
+    exitCode: 2,
+    message: /Invalid resource type pod/,
+  },
+
+  // get kubeconfig --merge
+  {
+    name: 'get kubeconfig: Cluster API not installed',
+    args: (c) => ['get', 'kubeconfig', 'x', '-n', 'default', ...kc(c, c.admin), '--merge', c.dir],
+    exitCode: 6,
+    message: /Cluster API is not installed/,
+  },
+];
+
+function aliasBomb(): string {
+  const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 8; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+describe('reliability corpus: bad input ends fast with a clear error and its documented exit code', () => {
+  let context: CaseContext;
+
+  beforeAll(async () => {
+    const shared = sharedApiServer();
+    const dir = mkdtempSync(join(tmpdir(), 'clusterctl-ts-reliability-'));
+    const admin = shared.kubeconfig;
+    const doc = parse(admin) as {
+      clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+    };
+    const server = doc.clusters[0]!.cluster.server;
+    const caData = doc.clusters[0]!.cluster['certificate-authority-data'];
+    const otherCa = await createCertificateAuthority('not-the-cluster-ca');
+    const strangerCert = await issueCertificate(otherCa, {
+      commonName: 'admin',
+      organizations: ['system:masters'],
+      usage: 'client',
+    });
+    const stranger = buildKubeconfig({
+      name: 'stranger',
+      server,
+      caCert: Buffer.from(caData, 'base64').toString(),
+      user: 'stranger',
+      client: strangerCert,
+    });
+    const wrongCa = admin.replace(caData, Buffer.from(otherCa.cert).toString('base64'));
+    context = {
+      dir,
+      file(name, content) {
+        const path = join(dir, name);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path, content);
+        return path;
+      },
+      admin,
+      restricted: shared.restrictedKubeconfig,
+      stranger,
+      wrongCa,
+    };
+  });
+
+  it('has at least 60 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(cases)('$name', async (testCase) => {
+    const args = testCase.args(context);
+    const started = Date.now();
+    const result = await runClusterctl(args, {
+      env: testCase.env?.(context) ?? {},
+      ...(testCase.input !== undefined ? { input: testCase.input } : {}),
+      timeoutMs: 30_000,
+    });
+    const elapsed = Date.now() - started;
+    const shown = { exitCode: result.exitCode, stderr: result.stderr.slice(0, 600), elapsedUnder10s: elapsed < 10_000 };
+    expect(shown).toMatchObject({ exitCode: testCase.exitCode, elapsedUnder10s: true });
+    if (testCase.exitCode === 0) {
+      expect(result.stdout).toMatch(testCase.message);
+      return;
+    }
+    expect(result.stderr).toMatch(/^(Error|error): /m);
+    expect(result.stderr).toMatch(testCase.message);
+    // a clear error: no JavaScript internals, no stack, no "unexpected error"
+    expect(result.stderr).not.toMatch(
+      /Cannot read properties|is not a function|Maximum call stack|unexpected error|\n\s+at /,
+    );
+  });
+});
