@@ -17,7 +17,7 @@ export function providerTypeOrder(type: ProviderType): number {
 }
 
 /** Prefix of the manifest label (`cluster.x-k8s.io/provider`) for each provider type. */
-export const providerLabelPrefix: Record<ProviderType, string> = {
+const providerLabelPrefix: Record<ProviderType, string> = {
   CoreProvider: '',
   BootstrapProvider: 'bootstrap-',
   ControlPlaneProvider: 'control-plane-',

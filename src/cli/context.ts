@@ -50,7 +50,7 @@ export interface CliContext {
   out(text: string): void;
 }
 
-export function isCI(env: Record<string, string | undefined>): boolean {
+function isCI(env: Record<string, string | undefined>): boolean {
   return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
 }
 

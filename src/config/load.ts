@@ -16,7 +16,7 @@ import { parseConfig, type ClusterctlConfig } from './config.js';
 import { overridesFolderName, resolveConfigPaths } from './paths.js';
 import { readBuiltInProviders } from './providers.js';
 
-export const configFileBaseName = 'clusterctl';
+const configFileBaseName = 'clusterctl';
 /** Extensions searched in each folder, in clusterctl's order (among the formats we read). */
 export const configFileExtensions = ['json', 'yaml', 'yml'] as const;
 export const configDownloadTimeoutMs = 30_000;

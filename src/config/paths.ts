@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 
-export const configFolderName = 'cluster-api';
-export const legacyConfigFolderName = '.cluster-api';
-export const cacheFolderName = 'clusterctl-ts';
+const configFolderName = 'cluster-api';
+const legacyConfigFolderName = '.cluster-api';
+const cacheFolderName = 'clusterctl-ts';
 export const overridesFolderName = 'overrides';
 
 export interface PathOptions {
@@ -29,7 +29,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /** The XDG config home the way clusterctl's xdg library computes it for each OS. */
-export function xdgConfigHome(options: PathOptions): string {
+function xdgConfigHome(options: PathOptions): string {
   const { env, homeDir } = options;
   const fromEnv = nonEmpty(env.XDG_CONFIG_HOME);
   if (fromEnv) return fromEnv;
@@ -43,7 +43,7 @@ export function xdgConfigHome(options: PathOptions): string {
   }
 }
 
-export function xdgCacheHome(options: PathOptions): string {
+function xdgCacheHome(options: PathOptions): string {
   const { env, homeDir } = options;
   const fromEnv = nonEmpty(env.XDG_CACHE_HOME);
   if (fromEnv) return fromEnv;

@@ -51,7 +51,7 @@ export function isProviderType(value: string): value is ProviderType {
  * Whether a provider URL is parseable the way Go's url.Parse sees it: no control characters, no
  * broken %-escapes, no empty scheme (a leading ':'), and a valid host when there is an authority.
  */
-export function urlParseError(url: string): string | undefined {
+function urlParseError(url: string): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(url)) return 'invalid control character in URL';
   if (/%(?![0-9A-Fa-f]{2})/.test(url)) return 'invalid URL escape';

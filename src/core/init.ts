@@ -23,7 +23,7 @@ import { checkManagementCluster } from './cluster/management-cluster.js';
 import type { KubeClient, Reporter } from './ports.js';
 import { crdNameError } from './repository/components.js';
 
-export const supportedContracts = ['v1beta2', 'v1beta1'] as const;
+const supportedContracts = ['v1beta2', 'v1beta1'] as const;
 
 /** `name[:version]` as given on the command line. */
 export interface ProviderRequest {

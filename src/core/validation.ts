@@ -15,8 +15,8 @@ const subdomainPattern = `${labelPattern}(\\.${labelPattern})*`;
 const labelRegExp = new RegExp(`^${labelPattern}$`);
 const subdomainRegExp = new RegExp(`^${subdomainPattern}$`);
 
-export const dns1123LabelMaxLength = 63;
-export const dns1123SubdomainMaxLength = 253;
+const dns1123LabelMaxLength = 63;
+const dns1123SubdomainMaxLength = 253;
 
 /** Kubernetes' "regex" error text: the message, optional examples, then the pattern. */
 function regexError(message: string, pattern: string, ...examples: string[]): string {
@@ -72,14 +72,6 @@ export function dns1123SubdomainErrors(value: string): string[] {
     );
   }
   return errors;
-}
-
-export function isDns1123Label(value: string): boolean {
-  return dns1123LabelErrors(value).length === 0;
-}
-
-export function isDns1123Subdomain(value: string): boolean {
-  return dns1123SubdomainErrors(value).length === 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -299,18 +299,8 @@ function addV1beta1Row(p: Printer, prefix: string, node: DescribeNode): void {
   node.children.forEach((child, i) => addV1beta1Row(p, childPrefix(prefix, i, node.children.length), child));
 }
 
-export const describeHeader = [
-  'NAME',
-  'REPLICAS',
-  'AVAILABLE',
-  'READY',
-  'UP TO DATE',
-  'STATUS',
-  'REASON',
-  'SINCE',
-  'MESSAGE',
-];
-export const describeV1beta1Header = ['NAME', 'READY', 'SEVERITY', 'REASON', 'SINCE', 'MESSAGE'];
+const describeHeader = ['NAME', 'REPLICAS', 'AVAILABLE', 'READY', 'UP TO DATE', 'STATUS', 'REASON', 'SINCE', 'MESSAGE'];
+const describeV1beta1Header = ['NAME', 'READY', 'SEVERITY', 'REASON', 'SINCE', 'MESSAGE'];
 
 /** The describe table as text. */
 export function formatDescribeTree(result: DescribeResult, options: PrintTreeOptions): string {

@@ -1,5 +1,5 @@
 /** The Go clusterctl used as the behavioural reference (built by scripts/setup-go-clusterctl.sh). */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +7,45 @@ import type { CliResult, RunOptions } from './cli.js';
 
 export const goClusterctlVersion = 'v1.13.5';
 
+/**
+ * The reference binary, when it exists and `go version -m` says it was built from
+ * sigs.k8s.io/cluster-api at goClusterctlVersion; otherwise undefined, with the reason on stderr
+ * (a reference of another version would make every parity test compare against the wrong tool).
+ */
 export function goClusterctlPath(): string | undefined {
   const explicit = process.env.CLUSTERCTL_GO_BINARY;
-  if (explicit && existsSync(explicit)) return explicit;
   const root =
     process.env.CLUSTERCTL_TS_CACHE_DIR ??
     join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'clusterctl-ts');
-  const candidate = join(root, 'go-clusterctl', goClusterctlVersion, 'clusterctl');
-  return existsSync(candidate) ? candidate : undefined;
+  const candidate =
+    explicit && existsSync(explicit) ? explicit : join(root, 'go-clusterctl', goClusterctlVersion, 'clusterctl');
+  if (!existsSync(candidate)) return undefined;
+  const problem = goModuleVersionProblem(candidate, 'sigs.k8s.io/cluster-api', goClusterctlVersion);
+  if (problem) {
+    process.stderr.write(`not using ${candidate} as the Go reference: ${problem}\n`);
+    return undefined;
+  }
+  return candidate;
+}
+
+const checked = new Map<string, string | undefined>();
+
+/** Why `binary` is not a Go build of `module` at `version` (read with `go version -m`), or undefined when it is. */
+export function goModuleVersionProblem(binary: string, module: string, version: string): string | undefined {
+  const key = `${binary} ${module} ${version}`;
+  if (checked.has(key)) return checked.get(key);
+  let problem: string | undefined;
+  try {
+    const info = execFileSync('go', ['version', '-m', binary], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = info.split('\n').find((l) => /^\s*(mod|dep)\s/.test(l) && l.trim().split(/\s+/)[1] === module);
+    const found = line?.trim().split(/\s+/)[2];
+    if (found !== version)
+      problem = found ? `it was built from ${module} ${found}, not ${version}` : `it does not contain ${module}`;
+  } catch (error) {
+    problem = `go version -m could not read it (${(error as Error).message.split('\n')[0]})`;
+  }
+  checked.set(key, problem);
+  return problem;
 }
 
 export function runGoClusterctl(binary: string, args: string[], options: RunOptions = {}): Promise<CliResult> {

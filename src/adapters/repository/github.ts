@@ -355,7 +355,7 @@ export function createGitHubRepository(url: string, options: GitHubRepositoryOpt
 }
 
 /** Release tags kept from the API listing: semantic versions with an optional leading `v`. */
-export function isSemverTag(tag: string): boolean {
+function isSemverTag(tag: string): boolean {
   return /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/.test(
     tag,
   );

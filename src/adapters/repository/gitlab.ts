@@ -7,8 +7,8 @@ import { ClusterctlError } from '../../errors.js';
 import { displayUrl, type HttpClient } from './http.js';
 import type { RepositorySource } from './repository.js';
 
-export const gitlabHostPrefix = 'gitlab.';
-export const gitlabPackagesApiPrefix = '/api/v4/projects/';
+const gitlabHostPrefix = 'gitlab.';
+const gitlabPackagesApiPrefix = '/api/v4/projects/';
 
 export interface GitLabUrlParts {
   host: string;

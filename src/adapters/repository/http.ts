@@ -50,9 +50,9 @@ export interface HttpClientOptions {
 
 export const defaultConnectTimeoutMs = 10_000;
 export const defaultTotalTimeoutMs = 30_000;
-export const defaultRetries = 2;
-export const defaultBackoffMs = 500;
-export const defaultUserAgent = 'clusterctl-ts';
+const defaultRetries = 2;
+const defaultBackoffMs = 500;
+const defaultUserAgent = 'clusterctl-ts';
 
 export const defaultUnreachableHint =
   'check the network connection and proxy settings; to work offline, point the provider at a local repository ' +

@@ -24,12 +24,12 @@ export interface LocalUrlParts {
 const layoutHint =
   'a local provider URL has the form [file://]{basepath}/{provider-label}/{version|latest}/{components file}';
 
-export function isSemverFolder(name: string): boolean {
+function isSemverFolder(name: string): boolean {
   return /^v?\d/.test(name) && parseSemver(name) !== null;
 }
 
 /** The filesystem path of a local provider URL (`file://` URL or plain path). */
-export function localPathOf(url: string): string {
+function localPathOf(url: string): string {
   if (/^file:/i.test(url)) {
     try {
       return fileURLToPath(url);

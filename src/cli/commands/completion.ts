@@ -23,7 +23,7 @@ function collect(cmd: Command, path: string[], out: Node[], globalFlags: string[
   for (const sub of subs) collect(sub, [...path, sub.name()], out, globalFlags);
 }
 
-export function completionScript(program: Command, shell: string): string {
+function completionScript(program: Command, shell: string): string {
   const globalFlags = program.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)));
   const nodes: Node[] = [];
   collect(program, [], nodes, globalFlags);

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { describeCluster, validateDescribeOptions } from '../../core/describe.js';
 import { ClusterctlError } from '../../errors.js';
 import { formatDescribeTree } from '../../ui/tree.js';
-import { colorEnabled } from '../context.js';
+import { colorEnabled, type CliContext } from '../context.js';
 import { managementClient } from '../kube.js';
 import type { CommandRunner } from '../context.js';
 
@@ -36,7 +36,7 @@ const goTrue = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const goFalse = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** Rewrites `--flag=false` to `--no-flag` (and `--flag=true` to `--flag`) for commander. */
-export function normaliseBoolFlags(argv: readonly string[]): string[] {
+function normaliseBoolFlags(argv: readonly string[]): string[] {
   return argv.map((arg) => {
     const eq = arg.indexOf('=');
     if (eq < 0) return arg;
@@ -112,46 +112,43 @@ Examples:
   clusterctl describe cluster test-1 -o json`,
     )
     .allowExcessArguments(true)
-    .action(
-      run<DescribeFlags>(async (ctx, opts, args) => {
-        if (opts.v1beta2 !== undefined) {
-          ctx.io.stderr.write(
-            'Flag --v1beta2 has been deprecated, this field will be removed when v1beta1 will be dropped.\n',
-          );
-        }
-        if (args.length > 1) {
-          throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', {
-            hint: `Usage: clusterctl describe cluster NAME [-n NAMESPACE] (got ${args.length} names: ${args.join(' ')})`,
-          });
-        }
-        if (!['text', 'yaml', 'json'].includes(opts.output)) {
-          throw new ClusterctlError(
-            'INVALID_ARGUMENT',
-            `invalid output format "${opts.output}": use text, yaml or json`,
-          );
-        }
-        const options = {
-          clusterName: args[0] ?? '',
-          namespace: opts.namespace,
-          showOtherConditions: opts.showConditions ?? '',
-          showMachineSets: Boolean(opts.showMachinesets),
-          showClusterResourceSets: Boolean(opts.showResourcesets),
-          showTemplates: Boolean(opts.showTemplates),
-          echo: Boolean(opts.echo),
-          grouping: opts.grouping ?? true,
-          v1beta1: opts.v1beta2 === false,
-        };
-        validateDescribeOptions(options);
-        const client = await managementClient(ctx);
-        const result = await describeCluster({ client }, options);
-        if (opts.output === 'json') return ctx.out(JSON.stringify(result, null, 2) + '\n');
-        if (opts.output === 'yaml') return ctx.out(stringify(result));
-        // Colour follows stdout (where the tree goes); NO_COLOR always wins over -c.
-        const noColor = Boolean(ctx.env.NO_COLOR);
-        const color = noColor ? false : (opts.color ?? colorEnabled(ctx.env, ctx.io.stdout));
-        ctx.out(formatDescribeTree(result, { color }));
-      }),
-    );
+    .action(run<DescribeFlags>(describeClusterCommand));
   const parseOptions = cluster.parseOptions.bind(cluster);
   cluster.parseOptions = (argv: string[]) => parseOptions(normaliseBoolFlags(argv));
+}
+
+async function describeClusterCommand(ctx: CliContext, opts: DescribeFlags, args: string[]): Promise<void> {
+  if (opts.v1beta2 !== undefined) {
+    ctx.io.stderr.write(
+      'Flag --v1beta2 has been deprecated, this field will be removed when v1beta1 will be dropped.\n',
+    );
+  }
+  if (args.length > 1) {
+    throw new ClusterctlError('INVALID_ARGUMENT', 'please specify a cluster name', {
+      hint: `Usage: clusterctl describe cluster NAME [-n NAMESPACE] (got ${args.length} names: ${args.join(' ')})`,
+    });
+  }
+  if (!['text', 'yaml', 'json'].includes(opts.output)) {
+    throw new ClusterctlError('INVALID_ARGUMENT', `invalid output format "${opts.output}": use text, yaml or json`);
+  }
+  const options = {
+    clusterName: args[0] ?? '',
+    namespace: opts.namespace,
+    showOtherConditions: opts.showConditions ?? '',
+    showMachineSets: Boolean(opts.showMachinesets),
+    showClusterResourceSets: Boolean(opts.showResourcesets),
+    showTemplates: Boolean(opts.showTemplates),
+    echo: Boolean(opts.echo),
+    grouping: opts.grouping ?? true,
+    v1beta1: opts.v1beta2 === false,
+  };
+  validateDescribeOptions(options);
+  const client = await managementClient(ctx);
+  const result = await describeCluster({ client }, options);
+  if (opts.output === 'json') return ctx.out(JSON.stringify(result, null, 2) + '\n');
+  if (opts.output === 'yaml') return ctx.out(stringify(result));
+  // Colour follows stdout (where the tree goes); NO_COLOR always wins over -c.
+  const noColor = Boolean(ctx.env.NO_COLOR);
+  const color = noColor ? false : (opts.color ?? colorEnabled(ctx.env, ctx.io.stdout));
+  ctx.out(formatDescribeTree(result, { color }));
 }

@@ -154,64 +154,7 @@ function registerGenerateProvider(generate: Command, run: CommandRunner): void {
       '--write-to <file>',
       'Specify the output file to write the template to, defaults to STDOUT if the flag is not set',
     )
-    .action(
-      run<{
-        core?: string;
-        bootstrap?: string;
-        controlPlane?: string;
-        infrastructure?: string;
-        ipam?: string;
-        runtimeExtension?: string;
-        addon?: string;
-        targetNamespace?: string;
-        describe: boolean;
-        raw: boolean;
-        writeTo?: string;
-      }>(async (ctx, opts) => {
-        const given: [string | undefined, ProviderType][] = [
-          [opts.core, 'CoreProvider'],
-          [opts.bootstrap, 'BootstrapProvider'],
-          [opts.controlPlane, 'ControlPlaneProvider'],
-          [opts.infrastructure, 'InfrastructureProvider'],
-          [opts.ipam, 'IPAMProvider'],
-          [opts.runtimeExtension, 'RuntimeExtensionProvider'],
-          [opts.addon, 'AddonProvider'],
-        ];
-        const chosen = given.filter(([v]) => v !== undefined);
-        if (chosen.length !== 1) {
-          throw new ClusterctlError(
-            'INVALID_ARGUMENT',
-            'only one of --core, --bootstrap, --control-plane, --infrastructure, --ipam, --extension, --addon should be set',
-            {
-              hint: 'Pass exactly one provider flag, e.g. --infrastructure docker:v1.13.5.',
-            },
-          );
-        }
-        const [ref, type] = chosen[0]!;
-        const services = await createProviderServices(ctx);
-        const request = services.parseRef(ref!, type);
-        const components = await services.fetchComponents(request, opts.targetNamespace, {
-          raw: opts.describe || opts.raw,
-        });
-        if (opts.describe) {
-          const description = inspectComponents(
-            {
-              name: components.name,
-              type: components.type,
-              version: components.version,
-              manifestLabel: '',
-              targetNamespace: components.targetNamespace,
-              objects: components.objects,
-              images: components.imagesInOrder,
-            },
-            { url: components.url, variables: components.variables },
-          );
-          ctx.out(formatProviderDescription(description));
-          return;
-        }
-        await output(ctx, serializeObjects(components.objects), opts.writeTo);
-      }),
-    );
+    .action(run<ProviderCommandFlags>(generateProviderCommand));
 }
 
 /** Declares `generate yaml`. */
@@ -329,4 +272,63 @@ function sourceDeps(ctx: CliContext, services: ProviderServices): Parameters<typ
     cwd: ctx.io.cwd,
     stdin: ctx.io.stdin as AsyncIterable<Uint8Array>,
   };
+}
+
+interface ProviderCommandFlags {
+  core?: string;
+  bootstrap?: string;
+  controlPlane?: string;
+  infrastructure?: string;
+  ipam?: string;
+  runtimeExtension?: string;
+  addon?: string;
+  targetNamespace?: string;
+  describe: boolean;
+  raw: boolean;
+  writeTo?: string;
+}
+
+async function generateProviderCommand(ctx: CliContext, opts: ProviderCommandFlags): Promise<void> {
+  const given: [string | undefined, ProviderType][] = [
+    [opts.core, 'CoreProvider'],
+    [opts.bootstrap, 'BootstrapProvider'],
+    [opts.controlPlane, 'ControlPlaneProvider'],
+    [opts.infrastructure, 'InfrastructureProvider'],
+    [opts.ipam, 'IPAMProvider'],
+    [opts.runtimeExtension, 'RuntimeExtensionProvider'],
+    [opts.addon, 'AddonProvider'],
+  ];
+  const chosen = given.filter(([v]) => v !== undefined);
+  if (chosen.length !== 1) {
+    throw new ClusterctlError(
+      'INVALID_ARGUMENT',
+      'only one of --core, --bootstrap, --control-plane, --infrastructure, --ipam, --extension, --addon should be set',
+      {
+        hint: 'Pass exactly one provider flag, e.g. --infrastructure docker:v1.13.5.',
+      },
+    );
+  }
+  const [ref, type] = chosen[0]!;
+  const services = await createProviderServices(ctx);
+  const request = services.parseRef(ref!, type);
+  const components = await services.fetchComponents(request, opts.targetNamespace, {
+    raw: opts.describe || opts.raw,
+  });
+  if (opts.describe) {
+    const description = inspectComponents(
+      {
+        name: components.name,
+        type: components.type,
+        version: components.version,
+        manifestLabel: '',
+        targetNamespace: components.targetNamespace,
+        objects: components.objects,
+        images: components.imagesInOrder,
+      },
+      { url: components.url, variables: components.variables },
+    );
+    ctx.out(formatProviderDescription(description));
+    return;
+  }
+  await output(ctx, serializeObjects(components.objects), opts.writeTo);
 }

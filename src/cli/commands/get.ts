@@ -10,7 +10,7 @@ import { managementClient } from '../kube.js';
 import type { CommandRunner } from '../context.js';
 
 /** Where `--merge` writes without a file: kubectl's first KUBECONFIG entry that exists, else the first, else ~/.kube/config. */
-export function mergeTarget(ctx: CliContext, explicit: string | true): string {
+function mergeTarget(ctx: CliContext, explicit: string | true): string {
   if (typeof explicit === 'string' && explicit !== '') return explicit;
   const list = (ctx.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   return list.find((p) => existsSync(p)) ?? list[0] ?? join(ctx.io.homeDir, '.kube', 'config');

@@ -95,83 +95,77 @@ export function registerInit(program: Command, run: CommandRunner): void {
       false,
     )
     .option('-o, --output <format>', 'With --dry-run: text (default), yaml or json.', 'text')
-    .action(
-      run<
-        ProviderFlags & {
-          targetNamespace?: string;
-          waitProviders?: boolean;
-          waitProviderTimeout: string;
-          validate: boolean;
-          dryRun: boolean;
-          output: string;
-        }
-      >(async (ctx, opts) => {
-        if (!['text', 'yaml', 'json'].includes(opts.output))
-          throw new ClusterctlError(
-            'INVALID_ARGUMENT',
-            `invalid output format "${opts.output}": use text, yaml or json`,
-          );
-        const options = initOptions(opts);
-        const deps = await initDeps(ctx);
-        if (opts.dryRun) {
-          const plan = await planInit(deps, options);
-          if (opts.output === 'json') ctx.out(JSON.stringify(planData(plan), null, 2) + '\n');
-          else if (opts.output === 'yaml') ctx.out(stringify(planData(plan)));
-          else ctx.out(formatPlan(plan));
-          return;
-        }
-        const started = Date.now();
-        const result = await init(deps, options);
-        if (result.installed.length === 0) {
-          ctx.reporter.info('Nothing to do: every requested provider is already installed at that version.');
-          return;
-        }
-        ctx.reporter.debug(1, `init finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-        if (result.plan.firstRun) {
-          ctx.reporter.info('\nYour management cluster has been initialized successfully!\n');
-          ctx.reporter.info('You can now create your first workload cluster by running the following:\n');
-          ctx.reporter.info(
-            '  clusterctl generate cluster [name] --kubernetes-version [version] | kubectl apply -f -\n',
-          );
-        }
-      }),
-    );
+    .action(run<InitFlags>(initCommand));
   cmd
     .command('list-images')
     .description('Lists the container images required for initializing the management cluster.')
-    .action(
-      run<ProviderFlags>(async (ctx, _opts, _args, command) => {
-        const parentOpts = command.parent?.opts<ProviderFlags>() ?? {};
-        const deps = await initDeps(ctx);
-        const client = deps.client;
-        const plan = await planInit(
-          {
-            ...deps,
-            fetchComponents: async (request, ns) =>
-              (await createProviderServices(ctx)).fetchComponents(request, ns, { raw: true }),
-          },
-          initOptions({ ...parentOpts, waitProviderTimeout: '0', validate: false }),
-        );
-        const images = new Set(plan.providers.flatMap((p) => p.images));
-        const certManagerNs = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'cert-manager' });
-        if (!certManagerNs) {
-          const cm = await deps.fetchCertManager(deps.certManager);
-          for (const obj of cm) {
-            const pod = (
-              obj.spec as
-                | { template?: { spec?: { containers?: { image?: string }[]; initContainers?: { image?: string }[] } } }
-                | undefined
-            )?.template?.spec;
-            for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])])
-              if (c.image) images.add(c.image);
-          }
-        }
-        ctx.out(
-          [...images]
-            .sort()
-            .map((i) => `${i}\n`)
-            .join(''),
-        );
-      }),
-    );
+    .action(run<ProviderFlags>((ctx, _opts, _args, command) => listImages(ctx, command)));
+}
+
+interface InitFlags extends ProviderFlags {
+  targetNamespace?: string;
+  waitProviders?: boolean;
+  waitProviderTimeout: string;
+  validate: boolean;
+  dryRun: boolean;
+  output: string;
+}
+
+async function initCommand(ctx: CliContext, opts: InitFlags): Promise<void> {
+  if (!['text', 'yaml', 'json'].includes(opts.output))
+    throw new ClusterctlError('INVALID_ARGUMENT', `invalid output format "${opts.output}": use text, yaml or json`);
+  const options = initOptions(opts);
+  const deps = await initDeps(ctx);
+  if (opts.dryRun) {
+    const plan = await planInit(deps, options);
+    if (opts.output === 'json') ctx.out(JSON.stringify(planData(plan), null, 2) + '\n');
+    else if (opts.output === 'yaml') ctx.out(stringify(planData(plan)));
+    else ctx.out(formatPlan(plan));
+    return;
+  }
+  const started = Date.now();
+  const result = await init(deps, options);
+  if (result.installed.length === 0) {
+    ctx.reporter.info('Nothing to do: every requested provider is already installed at that version.');
+    return;
+  }
+  ctx.reporter.debug(1, `init finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (result.plan.firstRun) {
+    ctx.reporter.info('\nYour management cluster has been initialized successfully!\n');
+    ctx.reporter.info('You can now create your first workload cluster by running the following:\n');
+    ctx.reporter.info('  clusterctl generate cluster [name] --kubernetes-version [version] | kubectl apply -f -\n');
+  }
+}
+
+/** `init list-images`: the images of the providers given to init, plus cert-manager's when it is not installed. */
+async function listImages(ctx: CliContext, command: Command): Promise<void> {
+  const parentOpts = command.parent?.opts<ProviderFlags>() ?? {};
+  const deps = await initDeps(ctx);
+  const client = deps.client;
+  const plan = await planInit(
+    {
+      ...deps,
+      fetchComponents: async (request, ns) =>
+        (await createProviderServices(ctx)).fetchComponents(request, ns, { raw: true }),
+    },
+    initOptions({ ...parentOpts, waitProviderTimeout: '0', validate: false }),
+  );
+  const images = new Set(plan.providers.flatMap((p) => p.images));
+  const certManagerNs = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'cert-manager' });
+  if (!certManagerNs) {
+    for (const obj of await deps.fetchCertManager(deps.certManager)) {
+      const pod = (
+        obj.spec as
+          | { template?: { spec?: { containers?: { image?: string }[]; initContainers?: { image?: string }[] } } }
+          | undefined
+      )?.template?.spec;
+      for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) if (c.image) images.add(c.image);
+    }
+  }
+  ctx.out(
+    [...images]
+      .sort()
+      .map((i) => `${i}\n`)
+      .join(''),
+  );
 }

@@ -65,41 +65,7 @@ export function registerUpgrade(program: Command, run: CommandRunner): void {
       'Provide a list of recommended target versions for upgrading Cluster API providers in a management cluster',
     )
     .option('-o, --output <format>', 'Output format: text (default), yaml or json.', 'text')
-    .action(
-      run<{ output: string }>(async (ctx, opts) => {
-        if (!['text', 'yaml', 'json'].includes(opts.output))
-          throw new ClusterctlError(
-            'INVALID_ARGUMENT',
-            `invalid output format "${opts.output}": use text, yaml or json`,
-          );
-        const deps = await upgradeDeps(ctx);
-        const settings = deps.certManager!.settings;
-        const certManager = await planCertManagerUpgrade(deps.client, settings.version, () =>
-          deps.certManager!.fetchManifest(settings),
-        );
-        const result = await planUpgrade(deps);
-        if (opts.output === 'text') {
-          ctx.out(formatUpgradePlan(result, certManager));
-          return;
-        }
-        const data = {
-          certManager,
-          currentContract: result.currentContract,
-          plans: result.plans.map((p) => ({
-            contract: p.contract,
-            providers: p.items.map((i) => ({
-              name: i.provider.providerName,
-              namespace: i.provider.namespace,
-              type: i.provider.type,
-              currentVersion: i.provider.version,
-              nextVersion: i.nextVersion || null,
-            })),
-          })),
-          unsupportedContracts: result.unsupportedContracts,
-        };
-        ctx.out(opts.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
-      }),
-    );
+    .action(run<{ output: string }>(upgradePlanCommand));
   addProviderFlags(upgrade.command('apply'), 'upgrade to')
     .description('Apply new versions of Cluster API core and providers in a management cluster')
     .option('--contract <contract>', 'The API Version of Cluster API (contract, e.g. v1beta2) to upgrade to.')
@@ -115,30 +81,61 @@ export function registerUpgrade(program: Command, run: CommandRunner): void {
       '60',
     )
     .option('--validate [bool]', 'Accepted for compatibility.', parseBool, true)
-    .action(
-      run<
-        ProviderFlags & {
-          contract?: string;
-          waitProviders?: boolean;
-          waitProviderTimeout: string;
-          scaleDownTimeout: string;
-        }
-      >(async (ctx, opts) => {
-        const timeout = wholeSeconds(opts.waitProviderTimeout, '--wait-provider-timeout');
-        const scaleDownTimeout = wholeSeconds(opts.scaleDownTimeout, '--scale-down-timeout');
-        const requests = providerRequests(opts, true).map((r) => ({
-          name: r.name,
-          type: r.type,
-          version: r.version!,
-        }));
-        const upgraded = await applyUpgrade(await upgradeDeps(ctx), {
-          contract: opts.contract,
-          providers: requests,
-          waitProviders: Boolean(opts.waitProviders),
-          waitProviderTimeoutMs: timeout * 1000,
-          scaleDownTimeoutMs: scaleDownTimeout * 1000,
-        });
-        if (upgraded.length > 0) ctx.reporter.info(`Upgraded ${upgraded.length} provider(s).`);
-      }),
-    );
+    .action(run<ApplyFlags>(upgradeApplyCommand));
+}
+
+async function upgradePlanCommand(ctx: CliContext, opts: { output: string }): Promise<void> {
+  if (!['text', 'yaml', 'json'].includes(opts.output))
+    throw new ClusterctlError('INVALID_ARGUMENT', `invalid output format "${opts.output}": use text, yaml or json`);
+  const deps = await upgradeDeps(ctx);
+  const settings = deps.certManager!.settings;
+  const certManager = await planCertManagerUpgrade(deps.client, settings.version, () =>
+    deps.certManager!.fetchManifest(settings),
+  );
+  const result = await planUpgrade(deps);
+  if (opts.output === 'text') {
+    ctx.out(formatUpgradePlan(result, certManager));
+    return;
+  }
+  const data = {
+    certManager,
+    currentContract: result.currentContract,
+    plans: result.plans.map((p) => ({
+      contract: p.contract,
+      providers: p.items.map((i) => ({
+        name: i.provider.providerName,
+        namespace: i.provider.namespace,
+        type: i.provider.type,
+        currentVersion: i.provider.version,
+        nextVersion: i.nextVersion || null,
+      })),
+    })),
+    unsupportedContracts: result.unsupportedContracts,
+  };
+  ctx.out(opts.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
+}
+
+interface ApplyFlags extends ProviderFlags {
+  contract?: string;
+  waitProviders?: boolean;
+  waitProviderTimeout: string;
+  scaleDownTimeout: string;
+}
+
+async function upgradeApplyCommand(ctx: CliContext, opts: ApplyFlags): Promise<void> {
+  const timeout = wholeSeconds(opts.waitProviderTimeout, '--wait-provider-timeout');
+  const scaleDownTimeout = wholeSeconds(opts.scaleDownTimeout, '--scale-down-timeout');
+  const requests = providerRequests(opts, true).map((r) => ({
+    name: r.name,
+    type: r.type,
+    version: r.version!,
+  }));
+  const upgraded = await applyUpgrade(await upgradeDeps(ctx), {
+    contract: opts.contract,
+    providers: requests,
+    waitProviders: Boolean(opts.waitProviders),
+    waitProviderTimeoutMs: timeout * 1000,
+    scaleDownTimeoutMs: scaleDownTimeout * 1000,
+  });
+  if (upgraded.length > 0) ctx.reporter.info(`Upgraded ${upgraded.length} provider(s).`);
 }

@@ -13,7 +13,6 @@ import { applyComponents } from './installer.js';
 import { listLabelledObjects } from './labelled-objects.js';
 import { sleep as defaultSleep } from '../sleep.js';
 
-export const defaultCertManagerVersion = 'v1.21.1';
 const probeNamespace = 'cert-manager-test';
 
 export interface CertManagerSettings {
@@ -109,7 +108,7 @@ export async function installedCertManagerVersion(client: KubeClient): Promise<s
 }
 
 /** Adds clusterctl's labels and the version annotation to cert-manager's objects. */
-export function labelCertManagerObjects(objects: readonly KubeObject[], version: string): KubeObject[] {
+function labelCertManagerObjects(objects: readonly KubeObject[], version: string): KubeObject[] {
   return objects.map((obj) => ({
     ...obj,
     metadata: {

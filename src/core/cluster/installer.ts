@@ -45,7 +45,7 @@ const tierOfKind: Record<string, number> = {
 };
 const customResourceTier = 4;
 
-export function tierOf(obj: KubeObject): number {
+function tierOf(obj: KubeObject): number {
   return tierOfKind[obj.kind] ?? customResourceTier;
 }
 

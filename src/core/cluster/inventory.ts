@@ -15,9 +15,9 @@ import {
 import type { KubeClient, Reporter } from '../ports.js';
 import { sleep } from '../sleep.js';
 
-export const inventoryGroup = 'clusterctl.cluster.x-k8s.io';
-export const inventoryApiVersion = `${inventoryGroup}/v1alpha3`;
-export const inventoryCrdName = `providers.${inventoryGroup}`;
+const inventoryGroup = 'clusterctl.cluster.x-k8s.io';
+const inventoryApiVersion = `${inventoryGroup}/v1alpha3`;
+const inventoryCrdName = `providers.${inventoryGroup}`;
 
 const stringField = (description: string) => ({ type: 'string', description });
 
@@ -204,10 +204,4 @@ export async function deleteInstalledProvider(
     name: provider.name,
     namespace: provider.namespace,
   });
-}
-
-/** The single value among the providers, or undefined when there are none or several (Go's "default" lookups). */
-export function singleValue<T>(values: T[]): T | undefined {
-  const unique = [...new Set(values)];
-  return unique.length === 1 ? unique[0] : undefined;
 }

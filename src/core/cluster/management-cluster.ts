@@ -7,7 +7,7 @@ import { ClusterctlError } from '../../errors.js';
 import type { KubeClient } from '../ports.js';
 
 export const currentContract = 'v1beta2';
-export const minimumKubernetesVersion = '1.20.0';
+const minimumKubernetesVersion = '1.20.0';
 
 interface CrdVersion {
   name: string;
@@ -15,7 +15,7 @@ interface CrdVersion {
 }
 
 /** The storage version of clusters.cluster.x-k8s.io, or undefined when Cluster API is absent. */
-export async function clusterApiStorageVersion(client: KubeClient): Promise<string | undefined> {
+async function clusterApiStorageVersion(client: KubeClient): Promise<string | undefined> {
   const crd = await client.get({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',

@@ -38,10 +38,6 @@ export function groupOf(apiVersion: string): string {
 }
 
 /** `<kind>.<group>` — the key that ignores the version. */
-export function groupKindOf(obj: { apiVersion: string; kind: string }): string {
-  return `${obj.kind}.${groupOf(obj.apiVersion)}`;
-}
-
 const isKind = (n: { apiVersion: string; kind: string }, kind: string, group = clusterGroup) =>
   n.kind === kind && groupOf(n.apiVersion) === group;
 

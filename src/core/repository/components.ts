@@ -22,7 +22,7 @@ import { goSliceStable } from './stable-sort.js';
 import { roundTripTyped, TypedConversionError } from './typed/roundtrip.js';
 
 /** Kinds that are never namespaced (clusterctl's fixed list; every other kind counts as namespaced). */
-export const clusterScopedKinds: ReadonlySet<string> = new Set([
+const clusterScopedKinds: ReadonlySet<string> = new Set([
   'Namespace',
   'Node',
   'PersistentVolume',
@@ -46,7 +46,7 @@ export function isNamespacedKind(kind: string): boolean {
   return !clusterScopedKinds.has(kind);
 }
 
-export const injectCaFromAnnotation = 'cert-manager.io/inject-ca-from';
+const injectCaFromAnnotation = 'cert-manager.io/inject-ca-from';
 const certManagerGroup = 'cert-manager.io';
 
 // ---------------------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ export function fixTargetNamespace(objects: readonly KubeObject[], namespace: st
 // ---------------------------------------------------------------------------------------------
 
 /** The labels clusterctl puts on every object of a provider. */
-export function commonLabels(label: string): Record<string, string> {
+function commonLabels(label: string): Record<string, string> {
   return { [Labels.clusterctl]: '', [Labels.provider]: label };
 }
 

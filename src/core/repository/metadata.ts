@@ -10,8 +10,8 @@ import { ClusterctlError } from '../../errors.js';
 /** The file every provider release publishes next to its components. */
 export const metadataFile = 'metadata.yaml';
 /** The only apiVersion clusterctl accepts in metadata.yaml. */
-export const metadataApiVersion = 'clusterctl.cluster.x-k8s.io/v1alpha3';
-export const metadataKind = 'Metadata';
+const metadataApiVersion = 'clusterctl.cluster.x-k8s.io/v1alpha3';
+const metadataKind = 'Metadata';
 /** The Cluster API contract this clusterctl implements. */
 export const currentContract = 'v1beta2';
 

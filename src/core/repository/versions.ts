@@ -17,19 +17,13 @@ export interface VersionReader {
 }
 
 /** How many of the newest versions are probed for a metadata.yaml before giving up. */
-export const maxProbedVersions = 5;
-
-export const latestVersion = 'latest';
+const maxProbedVersions = 5;
 
 const noValidVersionMessage = 'failed to find releases tagged with a valid semantic version number';
 
 /** A semantic version with an optional leading `v` (`v1.2.3`, `1.2.3-rc.0+build`), else null. */
 export function parseSemver(version: string): SemVer | null {
   return /^v?\d/.test(version) ? parseSemverStrict(version) : null;
-}
-
-export function isSemver(version: string): boolean {
-  return parseSemver(version) !== null;
 }
 
 /** Orders two versions newest first, stable releases ahead of any pre-release. */

@@ -50,7 +50,7 @@ export interface DescribeSnapshot {
 export const coreGroup = 'cluster.x-k8s.io';
 export const coreApiVersion = 'cluster.x-k8s.io/v1beta2';
 export const addonsApiVersion = 'addons.cluster.x-k8s.io/v1beta2';
-export const controlPlaneLabel = 'cluster.x-k8s.io/control-plane';
+const controlPlaneLabel = 'cluster.x-k8s.io/control-plane';
 export const clusterNameLabel = 'cluster.x-k8s.io/cluster-name';
 
 /** A contract-versioned reference at a path, when it names a group, a kind or a name. */

@@ -64,7 +64,7 @@ export interface AddOptions {
   zOrder?: number;
 }
 
-export const virtualGroupVersion = 'virtual.cluster.x-k8s.io/v1beta2';
+const virtualGroupVersion = 'virtual.cluster.x-k8s.io/v1beta2';
 
 // ---------------------------------------------------------------------------------------------
 // Reading conditions
@@ -111,7 +111,7 @@ function parseConditions(value: unknown, withSeverity: boolean): TreeCondition[]
 }
 
 /** v1beta2 conditions as the Go tool reads them for an object of the given flavour. */
-export function readConditions(obj: KubeObject, flavour: ObjectFlavour): TreeCondition[] {
+function readConditions(obj: KubeObject, flavour: ObjectFlavour): TreeCondition[] {
   if (flavour === 'unstructured') {
     const v1beta2 = fieldAt(obj, 'status', 'v1beta2', 'conditions');
     if (Array.isArray(v1beta2)) return parseConditions(v1beta2, false);
@@ -120,7 +120,7 @@ export function readConditions(obj: KubeObject, flavour: ObjectFlavour): TreeCon
 }
 
 /** Legacy (v1beta1) conditions: typed objects keep them under status.deprecated.v1beta1. */
-export function readV1beta1Conditions(obj: KubeObject, flavour: ObjectFlavour): TreeCondition[] {
+function readV1beta1Conditions(obj: KubeObject, flavour: ObjectFlavour): TreeCondition[] {
   const path =
     flavour === 'unstructured' ? ['status', 'conditions'] : ['status', 'deprecated', 'v1beta1', 'conditions'];
   return parseConditions(fieldAt(obj, ...path), true);
@@ -173,7 +173,7 @@ function minTransitionTime(a: TreeCondition | undefined, b: TreeCondition | unde
 // --show-conditions
 // ---------------------------------------------------------------------------------------------
 
-export const showNonZeroSuffix = '+';
+const showNonZeroSuffix = '+';
 
 function equalFold(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

@@ -41,7 +41,7 @@ export function isZeroCondition(c: TreeCondition): boolean {
 }
 
 /** The row label, as the Go tool writes it (without colours). */
-export function rowName(o: TreeObject): string {
+function rowName(o: TreeObject): string {
   if (o.groupObject) {
     return `${o.groupItems.length} ${pluralize(o.kind.endsWith('Group') ? o.kind.slice(0, -'Group'.length) : o.kind)}...`;
   }
@@ -188,7 +188,7 @@ function toNode(tree: ObjectTree, o: TreeObject): DescribeNode {
 }
 
 /** Print order of siblings: higher z-order first, then by row name. */
-export function orderChildren(children: TreeObject[]): TreeObject[] {
+function orderChildren(children: TreeObject[]): TreeObject[] {
   const named = children.map((o) => ({ o, name: rowName(o) }));
   named.sort((a, b) => b.o.zOrder - a.o.zOrder || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return named.map((n) => n.o);

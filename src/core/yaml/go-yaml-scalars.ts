@@ -90,7 +90,7 @@ function underscoreOK(text: string): boolean {
 }
 
 /** strconv.ParseUint(s, base, 64); undefined on a syntax or range error. */
-export function goParseUint(text: string, baseIn: number): bigint | undefined {
+function goParseUint(text: string, baseIn: number): bigint | undefined {
   if (text === '') return undefined;
   let s = text;
   let base = baseIn;
@@ -136,7 +136,7 @@ export function goParseUint(text: string, baseIn: number): bigint | undefined {
 }
 
 /** strconv.ParseInt(s, base, 64); undefined on a syntax or range error. */
-export function goParseInt(text: string, base: number): bigint | undefined {
+function goParseInt(text: string, base: number): bigint | undefined {
   if (text === '') return undefined;
   let s = text;
   let neg = false;
@@ -197,7 +197,7 @@ function parseZone(text: string): boolean {
 }
 
 /** Whether go-yaml v2 resolves a plain scalar as a timestamp. */
-export function isGoTimestamp(s: string): boolean {
+function isGoTimestamp(s: string): boolean {
   const date = /^([0-9]{4})-/.exec(s);
   if (!date) return false;
   const year = Number(date[1]);
@@ -275,7 +275,7 @@ export function resolveTaggedScalar(tag: string, s: string): ResolvedScalar | st
 const base60Float = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 
 /** go-yaml v2 quotes strings that YAML 1.1 would read as sexagesimal numbers, e.g. `1:20`. */
-export function isBase60Float(s: string): boolean {
+function isBase60Float(s: string): boolean {
   if (s === '') return false;
   const c = s[0] ?? '';
   if (!(c === '+' || c === '-' || (c >= '0' && c <= '9')) || !s.includes(':')) return false;
@@ -306,7 +306,7 @@ function codePoints(s: string): number[] {
  * go-yaml v2's ordering of string map keys: letters after non-letters, letters by code point, and
  * runs of digits compared by numeric value ("node9" < "node10").
  */
-export function goYamlKeyLess(a: string, b: string): boolean {
+function goYamlKeyLess(a: string, b: string): boolean {
   const ar = codePoints(a);
   const br = codePoints(b);
   for (let i = 0; i < ar.length && i < br.length; i++) {
