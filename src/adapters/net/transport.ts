@@ -51,6 +51,8 @@ export interface TransportRequest {
   headers?: Record<string, string | number> | undefined;
   body?: string | Buffer | undefined;
   signal?: AbortSignal | undefined;
+  /** Limit until the response headers arrive (a server that accepts and never answers). */
+  answerTimeoutMs?: number | undefined;
 }
 
 export interface TransportResponse {
@@ -60,7 +62,7 @@ export interface TransportResponse {
 }
 
 export type TransportErrorCode =
-  'CONNECT_TIMEOUT' | 'TLS_TIMEOUT' | 'DEADLINE' | 'TOO_LARGE' | 'PROXY' | 'ABORTED' | 'NETWORK';
+  'CONNECT_TIMEOUT' | 'TLS_TIMEOUT' | 'DEADLINE' | 'NO_ANSWER' | 'TOO_LARGE' | 'PROXY' | 'ABORTED' | 'NETWORK';
 
 export class TransportError extends Error {
   readonly kind: TransportErrorCode;
@@ -87,8 +89,15 @@ export const defaultConnectTimeoutMs = 10_000;
 export const defaultDeadlineMs = 30_000;
 export const defaultMaxBodyBytes = 64 * 1024 * 1024;
 
+/** `64 MiB`, `512 KiB`, `100 bytes`: a size limit for messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / 1024 / 1024} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
 function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** An https agent that reaches its targets through an HTTP CONNECT tunnel of a proxy. */
@@ -225,10 +234,23 @@ export function createTransport(options: TransportOptions = {}): Transport {
           ),
         deadlineMs,
       );
+      const answerTimer =
+        req.answerTimeoutMs === undefined
+          ? undefined
+          : setTimeout(
+              () =>
+                fail(
+                  new TransportError('NO_ANSWER', `no answer within ${seconds(req.answerTimeoutMs!)}${viaProxy}`, {
+                    sent: connected,
+                  }),
+                ),
+              req.answerTimeoutMs,
+            );
       const onAbort = () => fail(new TransportError('ABORTED', 'the request was interrupted', { sent: connected }));
       function cleanup() {
         clearTimeout(connectTimer);
         clearTimeout(deadlineTimer);
+        clearTimeout(answerTimer);
         req.signal?.removeEventListener('abort', onAbort);
       }
       req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -243,17 +265,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
           path: proxy && !isHttps ? url.href : `${url.pathname}${url.search}`,
         },
         (res) => {
+          clearTimeout(answerTimer);
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
             if (size > maxBodyBytes) {
               fail(
-                new TransportError(
-                  'TOO_LARGE',
-                  `the answer is larger than the ${Math.round(maxBodyBytes / 1024 / 1024)} MiB limit`,
-                  { sent: true },
-                ),
+                new TransportError('TOO_LARGE', `the answer is larger than the ${formatBytes(maxBodyBytes)} limit`, {
+                  sent: true,
+                }),
               );
               return;
             }

@@ -290,7 +290,7 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
             readTemplate: async () => ({
               text: decoder.decode(
                 await readSource(from, {
-                  http: createHttpClient({ reporter: ctx.reporter }),
+                  http: createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env }),
                   githubToken: config.githubToken,
                   endpoints: githubEndpointsFromEnv(ctx.env),
                   cwd: ctx.io.cwd,
@@ -447,7 +447,7 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
         const services = await createProviderServices(ctx);
         const config = services.config;
         const bytes = await readSource(opts.from, {
-          http: createHttpClient({ reporter: ctx.reporter }),
+          http: createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env }),
           githubToken: config.githubToken,
           endpoints: githubEndpointsFromEnv(ctx.env),
           cwd: ctx.io.cwd,
