@@ -68,8 +68,8 @@ describe('clusterctl init through an API server outage', () => {
     await outage;
     expect(outage, `the outage never started; stderr:\n${result.stderr}`).toBeDefined();
     expect(outageMs).toBeGreaterThanOrEqual(20_000);
-    expect(result.stderr).toContain(`Waiting for the API server https://127.0.0.1:${proxy.port}`);
     expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Waiting for the API server https://127.0.0.1:${proxy.port}`);
     const installed = await listInstalledProviders(client);
     expect(installed.map((p) => `${p.type}/${p.providerName}`)).toEqual([
       'CoreProvider/cluster-api',
