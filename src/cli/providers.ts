@@ -54,7 +54,7 @@ export async function createProviderServices(
   configOverride?: ClusterctlConfig,
 ): Promise<ProviderServices> {
   const config = configOverride ?? (await loadConfig(ctx));
-  const http = createHttpClient({ reporter: ctx.reporter });
+  const http = createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env });
   const memo = createRepositoryMemo();
   const deps = { resolveLatest: latestContractRelease, http, memo, reporter: ctx.reporter };
   const repositories = new Map<string, Promise<OpenedRepository>>();

@@ -230,6 +230,13 @@ describe('kube adapter: outages and retries', () => {
     }
   });
 
+  it('caps the size of API answers, naming the limit', async () => {
+    const kube = await client(path, { maxResponseBytes: 1024 });
+    const { error } = await failure(kube.list('v1', 'Namespace'));
+    expect(error.message).toContain('larger than the 1 KiB limit');
+    expect(error.message).toContain(`https://127.0.0.1:${proxy.port}`);
+  });
+
   it('an abort ends a call waiting for a server that is down, as INTERRUPTED', async () => {
     const controller = new AbortController();
     const kube = await client(path, { signal: controller.signal });

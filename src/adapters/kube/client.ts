@@ -139,42 +139,32 @@ const refOfObj = (obj: KubeObject): ObjectRef => ({
   namespace: obj.metadata.namespace,
 });
 
-/** The KubeClient methods over the requester and discovery. */
-function typedClient(
-  target: ApiTarget,
-  requester: Requester,
-  discovery: Discovery,
-  names: { context: string; namespace: string },
-): KubeClient {
-  const { objectPath } = discovery;
-
-  async function json<T>(request: Omit<CallRequest, 'body'> & { body?: unknown }): Promise<T> {
+/** JSON calls over the requester: `json` expects 2xx, `optional` also accepts 404 (undefined). */
+function jsonCalls(target: ApiTarget, requester: Requester) {
+  const json = async <T>(request: Omit<CallRequest, 'body'> & { body?: unknown }): Promise<T> => {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const res = await requester.call({ ...request, body });
     if (res.status >= 200 && res.status < 300) return JSON.parse(res.body) as T;
     throw httpError(target, res, request.what);
-  }
-
-  async function optional(path: string, what: string, method: 'GET' | 'DELETE', body?: unknown) {
-    const res = await requester.call({
-      method,
-      path,
-      what,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  };
+  const optional = async (path: string, what: string, method: 'GET' | 'DELETE', body?: unknown) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const res = await requester.call({ method, path, what, body: payload });
     if (res.status === 404) return undefined;
     if (res.status >= 200 && res.status < 300) return res;
     throw httpError(target, res, what);
-  }
+  };
+  return { json, optional };
+}
 
+type ReadMethods = Pick<KubeClient, 'serverVersion' | 'get' | 'list'>;
+type WriteMethods = Pick<KubeClient, 'create' | 'replace' | 'apply' | 'patch' | 'replaceStatus' | 'delete'>;
+
+/** The reading methods of the KubeClient. */
+function readMethods(target: ApiTarget, requester: Requester, discovery: Discovery): ReadMethods {
+  const { objectPath } = discovery;
+  const { json, optional } = jsonCalls(target, requester);
   return {
-    server: target.server,
-    context: names.context,
-    currentNamespace: names.namespace,
-    resources: discovery.resources,
-    serverResources: discovery.serverResources,
-    resourceFor: discovery.resourceFor,
-
     serverVersion: () => json<ServerVersion>({ method: 'GET', path: '/version', what: 'read the server version' }),
 
     async get(ref) {
@@ -205,7 +195,14 @@ function typedClient(
       } while (cont);
       return items;
     },
+  };
+}
 
+/** The writing methods of the KubeClient. */
+function writeMethods(target: ApiTarget, requester: Requester, discovery: Discovery): WriteMethods {
+  const { objectPath } = discovery;
+  const { json, optional } = jsonCalls(target, requester);
+  return {
     async create(obj, writeOptions) {
       const ref = refOfObj(obj);
       const what = `create ${describeRef(ref)}`;
@@ -268,5 +265,24 @@ function typedClient(
         : undefined;
       return (await optional(await objectPath(ref), `delete ${describeRef(ref)}`, 'DELETE', body)) !== undefined;
     },
+  };
+}
+
+/** The KubeClient over the requester and discovery. */
+function typedClient(
+  target: ApiTarget,
+  requester: Requester,
+  discovery: Discovery,
+  names: { context: string; namespace: string },
+): KubeClient {
+  return {
+    server: target.server,
+    context: names.context,
+    currentNamespace: names.namespace,
+    resources: discovery.resources,
+    serverResources: discovery.serverResources,
+    resourceFor: discovery.resourceFor,
+    ...readMethods(target, requester, discovery),
+    ...writeMethods(target, requester, discovery),
   };
 }

@@ -18,6 +18,7 @@ import {
   type ClientRequest,
   type ClientRequestArgs,
   type IncomingHttpHeaders,
+  type IncomingMessage,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
@@ -51,6 +52,8 @@ export interface TransportRequest {
   headers?: Record<string, string | number> | undefined;
   body?: string | Buffer | undefined;
   signal?: AbortSignal | undefined;
+  /** Limit until the response headers arrive (a server that accepts and never answers). */
+  answerTimeoutMs?: number | undefined;
 }
 
 export interface TransportResponse {
@@ -60,7 +63,7 @@ export interface TransportResponse {
 }
 
 export type TransportErrorCode =
-  'CONNECT_TIMEOUT' | 'TLS_TIMEOUT' | 'DEADLINE' | 'TOO_LARGE' | 'PROXY' | 'ABORTED' | 'NETWORK';
+  'CONNECT_TIMEOUT' | 'TLS_TIMEOUT' | 'DEADLINE' | 'NO_ANSWER' | 'TOO_LARGE' | 'PROXY' | 'ABORTED' | 'NETWORK';
 
 export class TransportError extends Error {
   readonly kind: TransportErrorCode;
@@ -87,8 +90,15 @@ export const defaultConnectTimeoutMs = 10_000;
 export const defaultDeadlineMs = 30_000;
 export const defaultMaxBodyBytes = 64 * 1024 * 1024;
 
+/** `64 MiB`, `512 KiB`, `100 bytes`: a size limit for messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / 1024 / 1024} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
 function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** An https agent that reaches its targets through an HTTP CONNECT tunnel of a proxy. */
@@ -157,6 +167,119 @@ function tlsEstablished(socket: Socket): boolean {
   return tls._secureEstablished === true;
 }
 
+interface ConnectionState {
+  /** The connection (and TLS) is up: the request may reach the server. */
+  connected: boolean;
+  tcpConnected: boolean;
+  settled: boolean;
+}
+
+/** Where the request goes and its path: the proxy with an absolute URI for http through a proxy. */
+function requestTarget(
+  url: URL,
+  proxy: URL | undefined,
+  headers: Record<string, string | number>,
+): { target: URL; path: string } {
+  if (!proxy || url.protocol === 'https:') return { target: url, path: `${url.pathname}${url.search}` };
+  if (proxy.username) {
+    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    headers['Proxy-Authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
+  }
+  return { target: proxy, path: url.href };
+}
+
+interface LimitSettings {
+  connectTimeoutMs: number;
+  deadlineMs: number;
+  answerTimeoutMs: number | undefined;
+  isHttps: boolean;
+  proxy: URL | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** The connect limit, the deadline, the header wait and the abort listener of one request. */
+function armLimits(settings: LimitSettings, state: ConnectionState, fail: (error: TransportError) => void) {
+  const via = settings.proxy ? ` through the proxy ${displayProxy(settings.proxy)}` : '';
+  const failAfter = (kind: TransportErrorCode, text: () => string, ms: number | undefined) =>
+    ms === undefined
+      ? undefined
+      : setTimeout(() => fail(new TransportError(kind, `${text()}${via}`, { sent: state.connected })), ms);
+  const connectTimer = setTimeout(() => {
+    const tls = state.tcpConnected && settings.isHttps;
+    const limit = seconds(settings.connectTimeoutMs);
+    const text = tls ? `the TLS handshake did not complete within ${limit}` : `no connection within ${limit}`;
+    fail(new TransportError(tls ? 'TLS_TIMEOUT' : 'CONNECT_TIMEOUT', `${text}${via}`, { sent: false }));
+  }, settings.connectTimeoutMs);
+  const deadlineTimer = failAfter(
+    'DEADLINE',
+    () => `no complete answer within ${seconds(settings.deadlineMs)}`,
+    settings.deadlineMs,
+  );
+  const answerTimer = failAfter(
+    'NO_ANSWER',
+    () => `no answer within ${seconds(settings.answerTimeoutMs ?? 0)}`,
+    settings.answerTimeoutMs,
+  );
+  const onAbort = () => fail(new TransportError('ABORTED', 'the request was interrupted', { sent: state.connected }));
+  settings.signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    connected: () => {
+      state.connected = true;
+      clearTimeout(connectTimer);
+    },
+    answered: () => clearTimeout(answerTimer),
+    cleanup: () => {
+      clearTimeout(connectTimer);
+      clearTimeout(deadlineTimer);
+      clearTimeout(answerTimer);
+      settings.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Marks the connection up once TCP (http) or the TLS handshake (https) completes. */
+function watchConnection(
+  socket: Socket,
+  isHttps: boolean,
+  tunnelled: boolean,
+  state: ConnectionState,
+  established: () => void,
+): void {
+  if (isHttps ? tlsEstablished(socket) : !socket.connecting) {
+    state.tcpConnected = true;
+    established();
+    return;
+  }
+  socket.once('connect', () => (state.tcpConnected = true));
+  socket.once(isHttps ? 'secureConnect' : 'connect', established);
+  // Through a proxy tunnel the TCP leg is already up when the TLS socket appears.
+  if (tunnelled) state.tcpConnected = true;
+}
+
+/** Reads a response body up to `maxBodyBytes`. */
+function collectBody(
+  res: IncomingMessage,
+  maxBodyBytes: number,
+  fail: (error: TransportError) => void,
+  done: (body: Buffer) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      const text = `the answer is larger than the ${formatBytes(maxBodyBytes)} limit`;
+      fail(new TransportError('TOO_LARGE', text, { sent: true }));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  res.on('end', () => done(Buffer.concat(chunks)));
+  res.on('error', (error: NodeJS.ErrnoException) =>
+    fail(new TransportError('NETWORK', error.message, { code: error.code, sent: true, cause: error })),
+  );
+}
+
 /** Creates a transport; agents (keep-alive) are shared by all requests made through it. */
 export function createTransport(options: TransportOptions = {}): Transport {
   const connectTimeoutMs = options.connectTimeoutMs ?? defaultConnectTimeoutMs;
@@ -185,114 +308,49 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }
       const { url } = req;
       const proxy = proxyFor(url, options.proxy);
-      const viaProxy = proxy ? ` through the proxy ${displayProxy(proxy)}` : '';
       const isHttps = url.protocol === 'https:';
+      const state: ConnectionState = { connected: false, tcpConnected: false, settled: false };
       const headers: Record<string, string | number> = { ...req.headers };
       if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
-      let target: URL = url;
-      if (proxy && !isHttps) {
-        // Plain http through a proxy: the absolute URL goes to the proxy.
-        target = proxy;
-        if (proxy.username) {
-          const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-          headers['Proxy-Authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
-        }
-      }
-      let connected = false;
-      let tcpConnected = false;
-      let settled = false;
+      const { target, path } = requestTarget(url, proxy, headers);
       const fail = (error: TransportError) => {
-        if (settled) return;
-        settled = true;
-        cleanup();
+        if (state.settled) return;
+        state.settled = true;
+        limits.cleanup();
         clientRequest.destroy();
         reject(error);
       };
-      const connectTimer = setTimeout(() => {
-        const phase = tcpConnected && isHttps ? 'TLS_TIMEOUT' : 'CONNECT_TIMEOUT';
-        const text =
-          phase === 'TLS_TIMEOUT'
-            ? `the TLS handshake did not complete within ${seconds(connectTimeoutMs)}${viaProxy}`
-            : `no connection within ${seconds(connectTimeoutMs)}${viaProxy}`;
-        fail(new TransportError(phase, text, { sent: false }));
-      }, connectTimeoutMs);
-      const deadlineTimer = setTimeout(
-        () =>
-          fail(
-            new TransportError('DEADLINE', `no complete answer within ${seconds(deadlineMs)}${viaProxy}`, {
-              sent: connected,
-            }),
-          ),
-        deadlineMs,
+      const limits = armLimits(
+        { connectTimeoutMs, deadlineMs, answerTimeoutMs: req.answerTimeoutMs, isHttps, proxy, signal: req.signal },
+        state,
+        fail,
       );
-      const onAbort = () => fail(new TransportError('ABORTED', 'the request was interrupted', { sent: connected }));
-      function cleanup() {
-        clearTimeout(connectTimer);
-        clearTimeout(deadlineTimer);
-        req.signal?.removeEventListener('abort', onAbort);
-      }
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-
       const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const clientRequest: ClientRequest = requestFn(
         target,
-        {
-          method: req.method ?? 'GET',
-          headers,
-          agent: agentFor(url, proxy),
-          path: proxy && !isHttps ? url.href : `${url.pathname}${url.search}`,
-        },
+        { method: req.method ?? 'GET', headers, agent: agentFor(url, proxy), path },
         (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBodyBytes) {
-              fail(
-                new TransportError(
-                  'TOO_LARGE',
-                  `the answer is larger than the ${Math.round(maxBodyBytes / 1024 / 1024)} MiB limit`,
-                  { sent: true },
-                ),
-              );
-              return;
-            }
-            chunks.push(chunk);
+          limits.answered();
+          collectBody(res, maxBodyBytes, fail, (body) => {
+            if (state.settled) return;
+            state.settled = true;
+            limits.cleanup();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
           });
-          res.on('end', () => {
-            if (settled) return;
-            settled = true;
-            cleanup();
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-          });
-          res.on('error', (error: NodeJS.ErrnoException) =>
-            fail(new TransportError('NETWORK', error.message, { code: error.code, sent: true, cause: error })),
-          );
         },
       );
-      clientRequest.on('socket', (socket: Socket) => {
-        const established = () => {
-          connected = true;
-          clearTimeout(connectTimer);
-        };
-        if (isHttps ? tlsEstablished(socket) : !socket.connecting) {
-          tcpConnected = true;
-          established();
-          return;
-        }
-        socket.once('connect', () => (tcpConnected = true));
-        socket.once(isHttps ? 'secureConnect' : 'connect', established);
-        // Through a proxy tunnel the TCP leg is already up when the TLS socket appears.
-        if (proxy && isHttps) tcpConnected = true;
-      });
+      clientRequest.on('socket', (socket: Socket) =>
+        watchConnection(socket, isHttps, Boolean(proxy && isHttps), state, limits.connected),
+      );
       clientRequest.on('error', (error: NodeJS.ErrnoException) => {
         if (error instanceof TransportError) {
           fail(error);
           return;
         }
         const code = error.code ?? '';
-        const text = `${code && !error.message.includes(code) ? `${code}: ` : ''}${error.message}${viaProxy}`;
-        fail(new TransportError('NETWORK', text, { code: error.code, sent: connected, cause: error }));
+        const via = proxy ? ` through the proxy ${displayProxy(proxy)}` : '';
+        const text = `${code && !error.message.includes(code) ? `${code}: ` : ''}${error.message}${via}`;
+        fail(new TransportError('NETWORK', text, { code: error.code, sent: state.connected, cause: error }));
       });
       if (req.body !== undefined) clientRequest.write(req.body);
       clientRequest.end();

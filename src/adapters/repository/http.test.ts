@@ -117,6 +117,28 @@ describe('http client', () => {
     expect(error.code).toBe('INTERRUPTED');
   });
 
+  it('refuses a download larger than the size cap, naming the limit', async () => {
+    const base = await serve((_req, res) => res.end(Buffer.alloc(4096, 120)));
+    const error = await failure(createHttpClient({ maxBodyBytes: 2048 }).get(`${base}/big`));
+    expect(error.message).toBe(`the download of ${base}/big is larger than the 2 KiB limit`);
+    expect(error.exitCode).toBe(2);
+    expect((await createHttpClient().get(`${base}/big`)).body.length).toBe(4096);
+  });
+
+  it('follows redirects, keeping credentials from other origins', async () => {
+    const other = await serve((req, res) => res.end(`auth=${String(req.headers.authorization)}`));
+    const base = await serve((req, res) => {
+      if (req.url === '/same') res.writeHead(302, { location: '/final' }).end();
+      else if (req.url === '/away') res.writeHead(302, { location: `${other}/asset` }).end();
+      else res.end(`auth=${String(req.headers.authorization)}`);
+    });
+    const http = createHttpClient();
+    const text = async (path: string) =>
+      new TextDecoder().decode((await http.get(`${base}${path}`, { headers: { authorization: 'Bearer t' } })).body);
+    expect(await text('/same')).toBe('auth=Bearer t');
+    expect(await text('/away')).toBe('auth=undefined');
+  });
+
   it('describes errors and URLs', () => {
     expect(displayUrl('https://user:secret@host/p?q=1')).toBe('https://host/p?q=1');
     const nested = new TypeError('fetch failed', {

@@ -1,8 +1,9 @@
 /**
- * The one HTTP GET every repository call goes through: global fetch with a time limit for the
- * response headers (the "connect" phase) and one for the whole attempt, a bounded retry with
- * exponential backoff for network errors and 5xx answers, and translation of network failures into
- * ClusterctlError 'UNREACHABLE' naming the URL.
+ * The one HTTP GET every repository call goes through: the shared transport (src/adapters/net:
+ * connect limit, whole-request deadline, a 64 MiB body cap, HTTPS_PROXY/HTTP_PROXY/NO_PROXY), a time
+ * limit for the response headers, redirects followed, a bounded retry with exponential backoff for
+ * network errors and 5xx answers, and translation of network failures into ClusterctlError
+ * 'UNREACHABLE' naming the URL. (An injected `fetch` replaces the transport, for tests.)
  *
  * A host that could not be reached at all is remembered by the client, so later calls to it fail at
  * once instead of waiting for the same timeout again (offline runs fail in seconds).
@@ -10,6 +11,8 @@
 import { ClusterctlError } from '../../errors.js';
 import { silentReporter, type Reporter } from '../../core/ports.js';
 import { sleep } from '../../core/sleep.js';
+import { proxySettingsFromEnv, type ProxyEnv } from '../net/proxy.js';
+import { createTransport, formatBytes, TransportError, type Transport } from '../net/transport.js';
 
 export interface HttpResponse {
   status: number;
@@ -46,13 +49,19 @@ export interface HttpClientOptions {
   /** Appended to UNREACHABLE errors (e.g. how to work offline). */
   unreachableHint?: string | undefined;
   userAgent?: string | undefined;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY come from here (no proxy when absent). */
+  proxyEnv?: ProxyEnv | undefined;
+  /** Largest body accepted; default 64 MiB. */
+  maxBodyBytes?: number | undefined;
 }
 
 export const defaultConnectTimeoutMs = 10_000;
 export const defaultTotalTimeoutMs = 30_000;
-const defaultRetries = 2;
-const defaultBackoffMs = 500;
-const defaultUserAgent = 'clusterctl-ts';
+export const defaultRetries = 2;
+export const defaultBackoffMs = 500;
+export const defaultUserAgent = 'clusterctl-ts';
+export const defaultMaxDownloadBytes = 64 * 1024 * 1024;
+const maxRedirects = 10;
 
 export const defaultUnreachableHint =
   'check the network connection and proxy settings; to work offline, point the provider at a local repository ' +
@@ -119,7 +128,75 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const interrupted = (url: string, cause: unknown) =>
     new ClusterctlError('INTERRUPTED', `request to ${displayUrl(url)} interrupted`, { cause });
 
+  let transport: Transport | undefined;
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxDownloadBytes;
+
+  /** One attempt through the transport, following redirects (credentials stay with their origin). */
+  async function transportAttempt(url: string, get: HttpGetOptions): Promise<AttemptResult> {
+    transport ??= createTransport({
+      connectTimeoutMs,
+      deadlineMs: totalTimeoutMs,
+      maxBodyBytes,
+      proxy: options.proxyEnv ? proxySettingsFromEnv(options.proxyEnv) : undefined,
+    });
+    let current = new URL(url);
+    let headers: Record<string, string> = { 'user-agent': userAgent, ...get.headers };
+    try {
+      for (let hop = 0; ; hop++) {
+        const res = await transport.send({
+          url: current,
+          headers,
+          signal: get.signal,
+          answerTimeoutMs: connectTimeoutMs,
+        });
+        const location = res.headers.location;
+        if (res.status >= 300 && res.status < 400 && location && hop < maxRedirects) {
+          const next = new URL(location, current);
+          if (next.origin !== current.origin) {
+            headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+          }
+          current = next;
+          continue;
+        }
+        const responseHeaders = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (Array.isArray(v)) for (const item of v) responseHeaders.append(k, item);
+          else if (v !== undefined) responseHeaders.set(k, v);
+        }
+        return {
+          ok: true,
+          response: {
+            status: res.status,
+            headers: responseHeaders,
+            url: current.toString(),
+            body: new Uint8Array(res.body),
+          },
+        };
+      }
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      if (error.kind === 'ABORTED') throw interrupted(url, error);
+      if (error.kind === 'TOO_LARGE') {
+        throw new ClusterctlError(
+          'INVALID_ARGUMENT',
+          `the download of ${displayUrl(url)} is larger than the ${formatBytes(maxBodyBytes)} limit`,
+          {
+            hint: 'Check the URL: provider components, templates and metadata are far smaller than this.',
+            cause: error,
+          },
+        );
+      }
+      const timeout =
+        error.kind === 'NO_ANSWER' ||
+        error.kind === 'DEADLINE' ||
+        error.kind === 'CONNECT_TIMEOUT' ||
+        error.kind === 'TLS_TIMEOUT';
+      return { ok: false, kind: timeout ? 'timeout' : 'network', reason: error.message, cause: error };
+    }
+  }
+
   async function attempt(url: string, get: HttpGetOptions): Promise<AttemptResult> {
+    if (!options.fetch) return transportAttempt(url, get);
     const controller = new AbortController();
     let timedOut: 'connect' | 'total' | undefined;
     const onCallerAbort = () => controller.abort(get.signal?.reason);

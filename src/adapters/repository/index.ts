@@ -207,6 +207,7 @@ export async function createRepositoryForUrl(
     deps.http ??
     createHttpClient({
       reporter,
+      proxyEnv: config.env,
       unreachableHint: `${defaultUnreachableHint} (${config.overridesFolder})`,
     });
   const source = createRepositorySource(url, label, config, { http, reporter, endpoints: deps.endpoints });
