@@ -220,13 +220,18 @@ export interface CapiControllers {
   readonly managers: readonly RunningManager[];
   /** How many webhook objects were pointed at the managers. */
   readonly webhookObjects: number;
+  /** The CA that signed the managers' serving certificate (the webhooks' caBundle). */
+  readonly caCert: string;
   /** Last lines of every manager's log, for failure reports. */
   logTail(lines?: number): string;
   /** A bookmark in every log: the returned function gives what was logged since (per-test logs). */
   markLogs(): () => string;
   /** Stops one manager (e.g. the source's CAPD before a move's target starts its own). */
   stopManager(provider: CapiProvider): Promise<void>;
-  /** Starts a stopped manager again (the docker provider restores its workload clusters when it starts). */
+  /**
+   * Starts a stopped (or not yet started) manager, pointing its provider's webhooks back at it first
+   * (the docker provider restores its workload clusters when it starts).
+   */
   startManager(provider: CapiProvider): Promise<void>;
   stop(): Promise<void>;
 }
@@ -373,6 +378,7 @@ export async function startCapiControllers(options: StartCapiControllersOptions)
   return {
     dir,
     webhookObjects,
+    caCert: ca.cert,
     get managers() {
       return [...running.values()].map((r) => r.manager);
     },
@@ -398,7 +404,9 @@ export async function startCapiControllers(options: StartCapiControllersOptions)
     stopManager: stopOne,
     async startManager(provider) {
       if (!ports.has(provider)) throw new Error(`the ${provider} provider's webhooks were not set up on this cluster`);
-      if (!running.has(provider)) await start(provider);
+      if (running.has(provider)) return;
+      await pointWebhooksAt(options.client, provider, ports.get(provider)!, ca.cert);
+      await start(provider);
     },
     stop: stopAll,
   };
