@@ -30,7 +30,7 @@ import {
 import { tabwrite } from '../../core/format.js';
 import { generateCluster } from '../../core/generate.js';
 import { init } from '../../core/init.js';
-import { move } from '../../core/move.js';
+import { move } from '../../core/move/index.js';
 import { parseInt64Flag } from '../../core/validation.js';
 import { ClusterctlError } from '../../errors.js';
 import type { CliContext } from '../context.js';

@@ -12,7 +12,7 @@
 import { ClusterctlError } from '../../errors.js';
 import type { KubeObject, ProviderType } from '../../types.js';
 import type { InitOptions, InitResult, ProviderFlags } from '../init.js';
-import type { MoveResult } from '../move.js';
+import type { MoveResult } from '../move/index.js';
 import type { BootstrapStateStore, KindPort, KubeClient, Reporter } from '../ports.js';
 import { sleep as cancellableSleep } from '../sleep.js';
 import { withLeftovers } from './leftovers.js';

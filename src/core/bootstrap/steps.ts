@@ -8,7 +8,7 @@ import { listInstalledProviders } from '../cluster/inventory.js';
 import { formatDuration } from '../format.js';
 import { getKubeconfig } from '../get-kubeconfig.js';
 import type { InitOptions } from '../init.js';
-import type { MoveResult } from '../move.js';
+import type { MoveResult } from '../move/index.js';
 import type { KubeClient, Reporter, Task } from '../ports.js';
 import type { BootstrapDeps, BootstrapOptions } from './bootstrap.js';
 import { expectedMachineCount, provisioningGap } from './provisioning.js';
