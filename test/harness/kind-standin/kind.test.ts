@@ -22,7 +22,8 @@ interface KubeconfigDoc {
   'current-context': string;
 }
 
-describe('kind stand-in', { timeout: 120_000 }, () => {
+// A hang bound only: each step waits for its state; under a load of 30 one kind run takes ~6 s.
+describe('kind stand-in', { timeout: 400_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   const kind = (args: string[], extra: { env?: Record<string, string>; input?: string } = {}) =>
