@@ -2,11 +2,12 @@
  * Move benchmark: N workload clusters (22 objects each) between two real API servers, ours next to
  * the Go clusterctl on identical data, and a bare parallel create+delete loop (the ceiling: what
  * the API servers allow with the same concurrency and no move logic). Objects/s, wall time and peak
- * RSS. `BENCH_MOVE_SIZES=10,100,500` picks the sizes; `BENCH_MOVE_GO_MAX` (default 100) caps the
+ * RSS, and the CPU seconds the API servers and etcd spent (what the move costs them, steadier than
+ * wall time on a busy machine). `BENCH_MOVE_SIZES=10,100,500` picks the sizes; `BENCH_MOVE_GO_MAX` (default 100) caps the
  * sizes the Go tool runs at (it is sequential: 500 clusters take it many minutes).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapWithConcurrency } from '../src/core/pool.js';
@@ -22,6 +23,22 @@ export interface MoveBenchRow {
   wallMs: number;
   objectsPerSecond: number;
   peakRssMb: number | undefined;
+  /** CPU seconds the two API servers and etcd spent during the run (less load-sensitive than wall time). */
+  serverCpuS?: number | undefined;
+}
+
+/** CPU seconds (user+system) used so far by these processes (Linux /proc). */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process is gone: nothing more to count.
+    }
+  }
+  return ticks / 100;
 }
 
 function timed(
@@ -44,7 +61,11 @@ function timed(
 }
 
 /** The ceiling: create every object on the target, then delete every object on the source, 16 at a time. */
-async function ceiling(from: ApiServer, to: ApiServer, namespace: string): Promise<{ ms: number; objects: number }> {
+export async function ceiling(
+  from: ApiServer,
+  to: ApiServer,
+  namespace: string,
+): Promise<{ ms: number; objects: number }> {
   const source = clientFor(from.kubeconfig);
   const target = clientFor(to.kubeconfig);
   const objects = [...(await snapshotNamespace(source, namespace)).values()];
@@ -101,17 +122,27 @@ export async function moveBench(options: {
         '--to-kubeconfig',
         to.kubeconfigPath,
       ];
-      const mine = timed(process.execPath, [options.ours, ...args(a, b)], {
-        ...options.env,
-        CLUSTERCTL_TS_STATE_DIR: state,
-      });
-      const row = (tool: string, count: number, run: { ms: number; rssMb?: number | undefined }): MoveBenchRow => ({
+      const serverPids = [...a.pids, ...b.pids, options.etcd.pid];
+      const withServerCpu = async <T extends object>(fn: () => T | Promise<T>): Promise<T & { cpuS: number }> => {
+        const before = cpuSeconds(serverPids);
+        const out = await fn();
+        return { ...out, cpuS: cpuSeconds(serverPids) - before };
+      };
+      const mine = await withServerCpu(() =>
+        timed(process.execPath, [options.ours, ...args(a, b)], { ...options.env, CLUSTERCTL_TS_STATE_DIR: state }),
+      );
+      const row = (
+        tool: string,
+        count: number,
+        run: { ms: number; rssMb?: number | undefined; cpuS: number },
+      ): MoveBenchRow => ({
         clusters: n,
         objects: count,
         tool,
         wallMs: run.ms,
         objectsPerSecond: (count / run.ms) * 1000,
         peakRssMb: run.rssMb,
+        serverCpuS: run.cpuS,
       });
       const ceilingName = 'ceiling (bare create+delete, 16 in flight)';
       rows.push(row('clusterctl-ts', objects, mine));
@@ -119,13 +150,13 @@ export async function moveBench(options: {
       // Status is not moved: play the controllers on the target before moving back.
       await markProvisioned(cb, ns);
       if (options.go && n <= goMax) {
-        const theirs = timed(options.go, args(b, a), options.env);
+        const theirs = await withServerCpu(() => timed(options.go!, args(b, a), options.env));
         rows.push(row('Go clusterctl', objects, theirs));
         options.log(`move bench: Go moved ${objects} objects in ${(theirs.ms / 1000).toFixed(1)}s`);
-        const top = await ceiling(a, b, ns);
+        const top = await withServerCpu(() => ceiling(a, b, ns));
         rows.push(row(ceilingName, top.objects, top));
       } else {
-        const top = await ceiling(b, a, ns);
+        const top = await withServerCpu(() => ceiling(b, a, ns));
         rows.push(row(ceilingName, top.objects, top));
       }
     } finally {
@@ -136,10 +167,22 @@ export async function moveBench(options: {
 }
 
 export function formatMoveRows(rows: MoveBenchRow[]): string[] {
-  const header = ['clusters', 'objects', 'tool', 'wall (s)', 'objects/s', 'peak RSS (MB)', 'vs Go'];
+  const header = [
+    'clusters',
+    'objects',
+    'tool',
+    'wall (s)',
+    'objects/s',
+    'peak RSS (MB)',
+    'server CPU (s)',
+    'vs Go',
+    'of ceiling',
+  ];
   const goRate = (n: number) => rows.find((r) => r.clusters === n && r.tool === 'Go clusterctl')?.objectsPerSecond;
+  const top = (n: number) => rows.find((r) => r.clusters === n && r.tool.startsWith('ceiling'))?.objectsPerSecond;
   const lines = rows.map((r) => {
     const g = goRate(r.clusters);
+    const c = top(r.clusters);
     return [
       String(r.clusters),
       String(r.objects),
@@ -147,7 +190,9 @@ export function formatMoveRows(rows: MoveBenchRow[]): string[] {
       (r.wallMs / 1000).toFixed(2),
       r.objectsPerSecond.toFixed(0),
       r.peakRssMb === undefined ? '' : r.peakRssMb.toFixed(0),
+      r.serverCpuS === undefined ? '' : r.serverCpuS.toFixed(1),
       g && r.tool !== 'Go clusterctl' ? `${(r.objectsPerSecond / g).toFixed(1)}x` : '',
+      c && !r.tool.startsWith('ceiling') ? `${Math.round((r.objectsPerSecond / c) * 100)}%` : '',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

@@ -209,7 +209,7 @@ async function restoreGroups(
     }
     const copy = copyForTarget(n, graph, newUids);
     delete copy.metadata.managedFields;
-    const written = await writeCopy(target, n, copy, ensureNamespace, ctx.signal).catch((error: unknown) => {
+    const written = await writeCopy(target, n, copy, ensureNamespace).catch((error: unknown) => {
       throw error instanceof ClusterctlError ? error.withContext(`failed to restore ${describeNode(n)}`) : error;
     });
     newUids.set(n.uid, written.uid);

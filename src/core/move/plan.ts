@@ -22,8 +22,8 @@ import {
   type GraphNode,
   type ObjectGraph,
 } from '../cluster/object-graph.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../ports.js';
+import { sleep } from '../sleep.js';
 import { dns1123LabelErrors } from '../validation.js';
 import { emptyResult, moveContext, type MoveContext } from './context.js';
 import type { MoveDeps, MoveOptions, MovePlan, MoveResult, PlannedObject } from './types.js';
@@ -218,9 +218,7 @@ export async function pauseAndSnapshot(
       );
     }
     // Cancelled: the signal's reason (INTERRUPTED) is the error, not the timer's AbortError.
-    await sleep(delay, undefined, { signal }).catch((error: unknown) => {
-      throw signal?.reason ?? error;
-    });
+    await sleep(delay, signal);
     graph = await discover();
     blocking = await blockingNow(graph);
     task.update(`Waiting for ${blocking.length} objects annotated ${Annotations.blockMove}`);

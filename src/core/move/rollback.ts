@@ -127,7 +127,7 @@ async function restoreOntoSource(
   for (const group of groups) {
     if (!group) continue;
     const restoreOne = async (n: GraphNode) => {
-      const written = await writeCopy(source, n, copyForTarget(n, graph, sourceUids), ensureNamespace, ctx.signal);
+      const written = await writeCopy(source, n, copyForTarget(n, graph, sourceUids), ensureNamespace);
       sourceUids.set(n.uid, written.uid);
       restored++;
     };
@@ -150,7 +150,7 @@ async function removeFromTarget(
     const removeOne = async (o: PlannedObject) => {
       const n = plannedNode(o);
       n.object = onTarget.get(identityKey(o))!;
-      await deleteForMove(target, n, ctx.signal);
+      await deleteForMove(target, n);
       removed++;
     };
     await mapWithConcurrency(

@@ -282,7 +282,7 @@ async function createOnTarget(m: MoveRun): Promise<void> {
   const createOne = async (uid: string) => {
     const { n, group } = byUid.get(uid)!;
     const copy = copyForTarget(n, m.graph, state.newUids);
-    const created = await writeCopy(target, n, copy, ensureNamespace, ctx.signal).catch((error: unknown) => {
+    const created = await writeCopy(target, n, copy, ensureNamespace).catch((error: unknown) => {
       throw error instanceof ClusterctlError
         ? error.withContext(`failed to create ${describeNode(n)} on the target`)
         : error;
@@ -323,7 +323,7 @@ async function deleteFromSource(m: MoveRun): Promise<void> {
     if (!group?.length) continue;
     const gone: string[] = [];
     const deleteOne = async (n: GraphNode) => {
-      await deleteForMove(source, n, ctx.signal).catch((error: unknown) => {
+      await deleteForMove(source, n).catch((error: unknown) => {
         throw error instanceof ClusterctlError
           ? error.withContext(`failed to delete ${describeNode(n)} from the source`)
           : error;
