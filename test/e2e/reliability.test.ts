@@ -2,7 +2,8 @@
  * The reliability corpus: bad input a user can give the tool (files, flags, kubeconfigs, servers
  * that refuse them), each run as a user would through bin/. Every case must end within 10 s with
  * a clear error (`Error: ...` naming the problem, never a JavaScript message or a stack) and the
- * exit code the README documents, or succeed.
+ * exit code the README documents, or succeed. "Within 10 s" is the tool's own time: wall time less
+ * the time the process waited for a CPU, so the bound holds on a loaded machine too.
  *
  * The table is shared: add a row to `cases` (or push rows from another file's table) with the
  * files it needs and what the user must see.
@@ -227,6 +228,20 @@ export const cases: ReliabilityCase[] = [
     env: (c) => ({ KUBECONFIG: `${join(c.dir, 'a')}:${join(c.dir, 'b')}` }),
     exitCode: 6,
     message: /none of the files in KUBECONFIG exist/,
+  },
+  {
+    name: 'kubeconfig: KUBECONFIG lists an empty file before a real one (kubectl skips it)',
+    args: () => ['describe', 'cluster', 'nope'],
+    env: (c) => ({ KUBECONFIG: `${c.file('kc-empty', '')}:${c.file('kc-admin', c.admin)}` }),
+    exitCode: 6,
+    message: /Cluster API is not installed on the cluster .* \(context "shared"\)/,
+  },
+  {
+    name: 'kubeconfig: KUBECONFIG lists only empty files',
+    args: () => ['describe', 'cluster', 'x'],
+    env: (c) => ({ KUBECONFIG: `${c.file('kc-e1', '')}:${c.file('kc-e2', '# none\n')}` }),
+    exitCode: 2,
+    message: /every file in KUBECONFIG is empty/,
   },
   {
     name: 'kubeconfig: --kubeconfig-context "" means the current one',
@@ -525,10 +540,20 @@ describe('reliability corpus: bad input ends fast with a clear error and its doc
     const result = await runClusterctl(args, {
       env: testCase.env?.(context) ?? {},
       ...(testCase.input !== undefined ? { input: testCase.input } : {}),
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
+      measureRunDelay: true,
     });
-    const elapsed = Date.now() - started;
-    const shown = { exitCode: result.exitCode, stderr: result.stderr.slice(0, 600), elapsedUnder10s: elapsed < 10_000 };
+    // The tool's own time: wall time less the time a busy machine kept it from running (under
+    // `npm run test:under-load` a 1 s command takes 10-16 s of wall time, all of it queued for a CPU).
+    const wall = Date.now() - started;
+    const elapsed = wall - (result.runDelayMs ?? 0);
+    const shown = {
+      exitCode: result.exitCode,
+      stderr: result.stderr.slice(0, 600),
+      elapsedUnder10s: elapsed < 10_000,
+      wallMs: wall,
+      runDelayMs: result.runDelayMs,
+    };
     expect(shown).toMatchObject({ exitCode: testCase.exitCode, elapsedUnder10s: true });
     if (testCase.exitCode === 0) {
       expect(result.stdout).toMatch(testCase.message);
