@@ -47,5 +47,7 @@ export async function managementClient(
     userAgent: `clusterctl-ts/v${packageVersion()} (${process.platform}/${process.arch})`,
     reporter: ctx.reporter,
     onWarning: apiWarningPrinter(ctx, flags.hideApiWarnings),
+    // Ctrl-C cuts in-flight requests and retry waits (the error is the context's INTERRUPTED).
+    signal: ctx.signal,
   });
 }

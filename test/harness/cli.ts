@@ -1,5 +1,5 @@
 /** Runs the built CLI (bin/clusterctl.js) as a user would, capturing its output. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,7 +30,9 @@ export interface RunOptions {
   /** The signal sent after killAfterMs (default SIGKILL). */
   killSignal?: NodeJS.Signals;
   /** Called with each chunk of stderr as it arrives (to react to progress while the command runs). */
-  onStderr?: (chunk: string, all: string) => void;
+  onStderr?: (chunk: string, all: string, child: ChildProcess) => void;
+  /** Called once the command is started (to signal it when a state is reached). */
+  onSpawn?: (child: ChildProcess) => void;
   /** Samples the child's CPU run delay (see CliResult.runDelayMs). */
   measureRunDelay?: boolean;
 }
@@ -69,12 +71,13 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
       cwd: options.cwd ?? repoRoot,
       stdio: 'pipe',
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;
-      options.onStderr?.(c, stderr);
+      options.onStderr?.(c, stderr, child);
     });
     let delayNs = 0;
     const sample = () => (delayNs = runDelayNs(child.pid) ?? delayNs);
