@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import type { Reporter } from '../core/ports.js';
+import { ClusterctlError, ExitCode } from '../errors.js';
 import { createReporter, loadSpinner, type ReporterMode } from '../ui/reporter.js';
 
 export interface CliIo {
@@ -48,6 +49,42 @@ export interface CliContext {
   global: GlobalOptions;
   /** Writes a result (YAML, tables, kubeconfigs) to stdout. */
   out(text: string): void;
+  /**
+   * Aborted on the first SIGINT or SIGTERM with an INTERRUPTED error (exit 130): API calls, retries
+   * and waits stop at once. Reading it starts listening; a second signal exits at once with 130.
+   * Commands that never read it keep Node's default (the first Ctrl-C ends the process).
+   */
+  readonly signal: AbortSignal;
+  /** The hint of the INTERRUPTED error (how to finish or undo), for commands that can resume. */
+  interruptHint?: string | undefined;
+  /** Stops listening for signals; called when the command ends. */
+  dispose(): void;
+}
+
+/**
+ * Listens for SIGINT/SIGTERM for one command: the first aborts `controller` with an INTERRUPTED
+ * error naming the command, the second ends the process at once with exit 130 (the user insisted).
+ */
+function watchInterrupts(
+  controller: AbortController,
+  reporter: Reporter,
+  interruption: (signal: NodeJS.Signals) => ClusterctlError,
+): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      reporter.warn(`${signal} received: stopping (press Ctrl-C again to exit at once)`);
+      controller.abort(interruption(signal));
+      return;
+    }
+    // The CLI's edge: nothing is awaited any more, the user asked twice.
+    process.exit(ExitCode.Interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }
 
 function isCI(env: Record<string, string | undefined>): boolean {
@@ -86,7 +123,13 @@ export function chooseReporterMode(input: {
   return isTTY && (input.stderr.columns ?? 0) > 0 && !input.ci && input.verbosity === 0 ? 'tty' : 'plain';
 }
 
-export async function createContext(io: CliIo, global: GlobalOptions, outputFormat?: string): Promise<CliContext> {
+export async function createContext(
+  io: CliIo,
+  global: GlobalOptions,
+  outputFormat?: string,
+  /** For messages: `move`, `upgrade apply`. */
+  commandPath = '',
+): Promise<CliContext> {
   const verbosity = parseVerbosity(global.v, io.env);
   const ci = isCI(io.env);
   const isTTY = Boolean(io.stderr.isTTY);
@@ -94,7 +137,9 @@ export async function createContext(io: CliIo, global: GlobalOptions, outputForm
   const mode = chooseReporterMode({ stderr: io.stderr, ci, verbosity, outputFormat });
   const spinner = mode === 'tty' ? await loadSpinner() : undefined;
   const reporter = createReporter({ mode, verbosity, color, stream: io.stderr, spinner });
-  return {
+  const controller = new AbortController();
+  let stopWatching: (() => void) | undefined;
+  const ctx: CliContext = {
     io,
     env: io.env,
     verbosity,
@@ -106,7 +151,20 @@ export async function createContext(io: CliIo, global: GlobalOptions, outputForm
     out: (text) => {
       io.stdout.write(text);
     },
+    get signal() {
+      stopWatching ??= watchInterrupts(
+        controller,
+        reporter,
+        (signal) =>
+          new ClusterctlError('INTERRUPTED', `clusterctl ${commandPath || 'command'} interrupted (${signal})`, {
+            hint: ctx.interruptHint,
+          }),
+      );
+      return controller.signal;
+    },
+    dispose: () => stopWatching?.(),
   };
+  return ctx;
 }
 
 /**

@@ -103,7 +103,7 @@ export async function buildProgram(io: CliIo, state: ProgramState, argv?: readon
       const global = command.optsWithGlobals<GlobalOptions>();
       let ctx: CliContext;
       try {
-        ctx = await createContext(io, global, opts.output);
+        ctx = await createContext(io, global, opts.output, commandPath(command));
       } catch (error) {
         throw new ClusterctlError('INVALID_ARGUMENT', error instanceof Error ? error.message : String(error));
       }
@@ -114,11 +114,20 @@ export async function buildProgram(io: CliIo, state: ProgramState, argv?: readon
         const formatted = formatError(error, { verbosity: ctx.verbosity, color: ctx.color });
         io.stderr.write(formatted.text + '\n');
         state.exitCode = formatted.exitCode;
+      } finally {
+        ctx.dispose();
       }
     };
 
   for (const register of await loadCommands(argv)) register(program, run);
   return program;
+}
+
+/** `upgrade apply` for that subcommand: the names below the root. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /** Runs the CLI with the given argv (without node and script); returns the exit code. */

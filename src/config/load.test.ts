@@ -132,6 +132,17 @@ describe('createConfig: --config', () => {
         if (req.url === '/clusterctl.yaml') {
           res.writeHead(200);
           res.end('WHERE: remote\n');
+        } else if (req.url === '/endless.yaml') {
+          // No Content-Length: the size is known only by reading, which must stop at the cap.
+          res.writeHead(200, { 'Content-Type': 'text/yaml' });
+          const chunk = Buffer.alloc(1024 * 1024, '#');
+          const pump = () => {
+            while (!res.destroyed && res.write(chunk));
+            if (!res.destroyed) res.once('drain', pump);
+          };
+          pump();
+        } else if (req.url === '/silent.yaml') {
+          // Accepts the request and never answers.
         } else {
           res.writeHead(404);
           res.end();
@@ -141,8 +152,27 @@ describe('createConfig: --config', () => {
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(async () => {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     });
+
+    it('stops reading a download at the 16 MiB limit, naming the URL and the limit', async () => {
+      const started = Date.now();
+      const error = await failure(createConfig({ configPath: `${base}/endless.yaml`, env: {}, homeDir: home }));
+      expect(error.code).toBe('INVALID_CONFIG');
+      expect(error.message).toBe(`the clusterctl config file ${base}/endless.yaml is more than the 16 MiB limit`);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    });
+
+    it('gives up on a server that never answers within 10 s, naming the URL', async () => {
+      const started = Date.now();
+      const error = await failure(createConfig({ configPath: `${base}/silent.yaml`, env: {}, homeDir: home }));
+      expect(error.code).toBe('UNREACHABLE');
+      expect(error.message).toContain(`${base}/silent.yaml`);
+      expect(error.message).toMatch(/no answer within 10s/);
+      expect(error.hint).toMatch(/proxy settings/);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    }, 40_000);
 
     it('downloads it', async () => {
       const c = await createConfig({ configPath: `${base}/clusterctl.yaml`, env: {}, homeDir: home });

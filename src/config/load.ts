@@ -2,13 +2,14 @@
  * Finds and reads clusterctl.yaml, then builds the typed config (config.ts).
  *
  * `--config` takes a path (which must exist), a `file://` URL, or an http(s) URL that is downloaded
- * with a timeout (kept in memory, never written to disk). Without it, the first
+ * like repository files (proxy variables, timeouts, size cap; kept in memory, never written to disk). Without it, the first
  * `clusterctl.{json,yaml,yml}` in `$XDG_CONFIG_HOME/cluster-api`, then in `~/.cluster-api`, is used;
  * having none is fine.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { HttpResponse } from '../adapters/repository/http.js';
 import { ClusterctlError } from '../errors.js';
 import { silentReporter, type Reporter } from '../core/ports.js';
 import type { ProviderConfig } from '../types.js';
@@ -26,10 +27,11 @@ export const configDownloadTimeoutMs = 30_000;
  */
 export const maxConfigFileBytes = 16 * 1024 * 1024;
 
-function configTooLarge(source: string, size: number): ClusterctlError {
+function configTooLarge(source: string, size?: number): ClusterctlError {
+  const what = size === undefined ? 'is' : `is ${(size / 1024 / 1024).toFixed(1)} MiB,`;
   return new ClusterctlError(
     'INVALID_CONFIG',
-    `the clusterctl config file ${source} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxConfigFileBytes / 1024 / 1024} MiB limit`,
+    `the clusterctl config file ${source} ${what} more than the ${maxConfigFileBytes / 1024 / 1024} MiB limit`,
     { hint: 'check that --config names a clusterctl.yaml; it holds providers, images and variables, never megabytes' },
   );
 }
@@ -93,33 +95,42 @@ export async function findDefaultConfigFile(folders: readonly string[]): Promise
   return undefined;
 }
 
-/** Downloads a remote config file; UNREACHABLE / NOT_FOUND errors name the URL. */
+/**
+ * Downloads a remote config file through the repositories' HTTP client: HTTPS_PROXY / HTTP_PROXY /
+ * NO_PROXY from `env`, a 10 s limit for the answer to start and `timeoutMs` for the whole download,
+ * bounded retries, and the 16 MiB cap enforced while reading. Errors name the URL.
+ */
 export async function downloadConfigFile(
   url: string,
   options: {
     fetch?: typeof globalThis.fetch | undefined;
     timeoutMs?: number | undefined;
     signal?: AbortSignal | undefined;
+    env?: Readonly<Record<string, string | undefined>> | undefined;
   },
 ): Promise<string> {
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? configDownloadTimeoutMs;
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
-  const hint = 'check the URL and your network, or download the file and pass its path to --config';
-  let response: Response;
+  const hint = 'check the URL, your network and proxy settings, or download the file and pass its path to --config';
+  // Loaded here: most commands never download their config, and start-up is most of their time.
+  const [{ createHttpClient, displayUrl }, { TransportError }] = await Promise.all([
+    import('../adapters/repository/http.js'),
+    import('../adapters/net/transport.js'),
+  ]);
+  const http = createHttpClient({
+    fetch: options.fetch,
+    totalTimeoutMs: options.timeoutMs ?? configDownloadTimeoutMs,
+    maxBodyBytes: maxConfigFileBytes,
+    proxyEnv: options.env,
+    unreachableHint: hint,
+  });
+  let response: HttpResponse;
   try {
-    response = await doFetch(url, { signal: AbortSignal.any(signals), redirect: 'follow' });
+    response = await http.get(url, { signal: options.signal });
   } catch (error) {
-    if (options.signal?.aborted)
-      throw new ClusterctlError('INTERRUPTED', `download of ${url} interrupted`, { cause: error });
-    const reason =
-      error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-        ? `no answer within ${Math.round(timeoutMs / 1000)}s`
-        : describeFetchError(error);
-    throw new ClusterctlError('UNREACHABLE', `failed to download the clusterctl config file from ${url}: ${reason}`, {
-      hint,
-      cause: error,
-    });
+    if (error instanceof ClusterctlError && error.cause instanceof TransportError && error.cause.kind === 'TOO_LARGE')
+      throw configTooLarge(displayUrl(url));
+    if (error instanceof ClusterctlError && error.code !== 'INTERRUPTED')
+      throw error.withContext('failed to download the clusterctl config file');
+    throw error;
   }
   if (response.status !== 200) {
     throw new ClusterctlError(
@@ -128,28 +139,12 @@ export async function downloadConfigFile(
         : response.status === 401 || response.status === 403
           ? 'UNAUTHORIZED'
           : 'UNREACHABLE',
-      `failed to download the clusterctl config file from ${url}: got HTTP ${response.status}`,
+      `failed to download the clusterctl config file from ${displayUrl(url)}: got HTTP ${response.status}`,
       { hint },
     );
   }
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > maxConfigFileBytes) {
-    await response.body?.cancel();
-    throw configTooLarge(url, length);
-  }
-  const text = await response.text();
-  if (text.length > maxConfigFileBytes) throw configTooLarge(url, text.length);
-  return text;
-}
-
-function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: string }).code;
-    return code ? `${code} ${cause.message}` : cause.message;
-  }
-  return error.message;
+  if (response.body.byteLength > maxConfigFileBytes) throw configTooLarge(displayUrl(url), response.body.byteLength);
+  return new TextDecoder().decode(response.body);
 }
 
 /** Reads the explicit `--config` value: text and the name used in messages. */
@@ -161,6 +156,7 @@ async function readExplicitConfig(options: CreateConfigOptions): Promise<{ text:
         fetch: options.fetch,
         timeoutMs: options.downloadTimeoutMs,
         signal: options.signal,
+        env: options.env,
       }),
       file: value,
     };

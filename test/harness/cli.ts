@@ -1,6 +1,6 @@
 /** Runs the built CLI (bin/clusterctl.js) as a user would, capturing its output. */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,12 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /**
+   * With `measureRunDelay` (Linux): how long the command's main thread was ready to run but waited
+   * for a CPU (from /proc/PID/schedstat). On a loaded machine this is most of a short command's wall
+   * time; a bound on the tool's own waiting subtracts it instead of failing because the machine is busy.
+   */
+  runDelayMs?: number;
 }
 
 export interface RunOptions {
@@ -24,7 +30,22 @@ export interface RunOptions {
   /** The signal sent after killAfterMs (default SIGKILL). */
   killSignal?: NodeJS.Signals;
   /** Called with each chunk of stderr as it arrives (to react to progress while the command runs). */
-  onStderr?: (chunk: string, all: string) => void;
+  onStderr?: (chunk: string, all: string, child: ChildProcess) => void;
+  /** Called once the command is started (to signal it when a state is reached). */
+  onSpawn?: (child: ChildProcess) => void;
+  /** Samples the child's CPU run delay (see CliResult.runDelayMs). */
+  measureRunDelay?: boolean;
+}
+
+/** The run delay (ns) of a process's main thread so far, or undefined when it is gone or not Linux. */
+function runDelayNs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const wait = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(wait) ? wait : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
@@ -50,13 +71,17 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
       cwd: options.cwd ?? repoRoot,
       stdio: 'pipe',
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;
-      options.onStderr?.(c, stderr);
+      options.onStderr?.(c, stderr, child);
     });
+    let delayNs = 0;
+    const sample = () => (delayNs = runDelayNs(child.pid) ?? delayNs);
+    const sampler = options.measureRunDelay ? setInterval(sample, 50) : undefined;
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     const killer =
       options.killAfterMs === undefined
@@ -66,11 +91,17 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
       if (tempHome) rmSync(tempHome, { recursive: true, force: true });
       reject(err);
     });
+    child.on('exit', () => clearInterval(sampler));
     child.on('close', (code) => {
       clearTimeout(timer);
       if (killer) clearTimeout(killer);
       if (tempHome) rmSync(tempHome, { recursive: true, force: true });
-      resolve({ stdout, stderr, exitCode: code ?? -1 });
+      resolve({
+        stdout,
+        stderr,
+        exitCode: code ?? -1,
+        ...(options.measureRunDelay ? { runDelayMs: Math.round(delayNs / 1e6) } : {}),
+      });
     });
     // A command may exit before it reads all its input (e.g. refusing input above a size limit).
     child.stdin.on('error', () => undefined);

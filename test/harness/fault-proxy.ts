@@ -4,7 +4,8 @@
  * - `startFaultProxy(upstream)`: a TCP proxy in front of a real server whose mode can change at any
  *   time: `pass` (forward bytes), `refuse` (nothing listens: connection refused; open connections
  *   are cut, as when the server is killed), `reset` (accept, then reset), `stall` (accept TCP and
- *   never send a byte: a TLS handshake never completes).
+ *   never send a byte: a TLS handshake never completes). `setUpstream` points it at a server
+ *   restarted on another port.
  * - `startSilentTlsServer` / `startDripTlsServer`: TLS servers (certificate from a test CA) that
  *   never answer a request, or answer with one byte every `intervalMs`.
  * - `startBlackhole()`: a port whose connects are never answered (a full accept queue that is never
@@ -24,6 +25,8 @@ export interface FaultProxy {
   /** Connections accepted since start (all modes but refuse). */
   readonly accepted: number;
   setMode(mode: FaultMode): Promise<void>;
+  /** Forwards new connections to another server (one restarted on another port). */
+  setUpstream(upstream: { host: string; port: number }): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ function closeServer(server: Server): Promise<void> {
 export async function startFaultProxy(upstream: { host: string; port: number }): Promise<FaultProxy> {
   let mode: FaultMode = 'pass';
   let accepted = 0;
+  let target = upstream;
   const open = new Set<Socket>();
   const server = createServer((client) => {
     accepted++;
@@ -56,7 +60,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
       return;
     }
     if (mode === 'stall') return;
-    const backend = createConnection(upstream);
+    const backend = createConnection(target);
     open.add(backend);
     backend.on('close', () => open.delete(backend));
     backend.on('error', () => client.destroy());
@@ -83,6 +87,9 @@ export async function startFaultProxy(upstream: { host: string; port: number }):
       if (next === 'refuse') await closeServer(server);
       else if (!server.listening) await listen(server, port);
       mode = next;
+    },
+    setUpstream(next) {
+      target = next;
     },
     async close() {
       cutAll();

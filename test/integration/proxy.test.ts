@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClient } from '../../src/adapters/kube/client.js';
 import { bypassesProxy, proxySettingsFromEnv, proxyFor } from '../../src/adapters/net/proxy.js';
 import { createHttpClient } from '../../src/adapters/repository/http.js';
+import { createConfig } from '../../src/config/index.js';
 import { ClusterctlError } from '../../src/errors.js';
 import { sharedApiServer } from '../harness/index.js';
 import { startSquid, type Squid } from '../harness/squid.js';
@@ -38,7 +39,9 @@ describe('proxy variables with a real squid', () => {
   let apiPort: string;
   beforeAll(async () => {
     squid = await startSquid({ [kubeHost]: '127.0.0.1', [repoHost]: '127.0.0.1' });
-    repo = createServer((req, res) => res.end(`served ${req.url}`));
+    repo = createServer((req, res) =>
+      res.end(req.url === '/clusterctl.yaml' ? 'WHERE: behind-the-proxy\n' : `served ${req.url}`),
+    );
     await new Promise<void>((resolve) => repo.listen(0, '127.0.0.1', resolve));
     repoPort = (repo.address() as AddressInfo).port;
     const shared = sharedApiServer();
@@ -96,6 +99,17 @@ describe('proxy variables with a real squid', () => {
       proxyEnv: { http_proxy: squid.url, no_proxy: `${repoHost}:${repoPort}` },
     });
     expect((await errorOf(bypassed.get(url))).message).toMatch(/ENOTFOUND|EAI_AGAIN/);
+  });
+
+  it('downloads a --config URL through HTTP_PROXY, as repository files', async () => {
+    const url = `http://${repoHost}:${repoPort}/clusterctl.yaml`;
+    const config = await createConfig({ configPath: url, env: { HTTP_PROXY: squid.url }, homeDir: tmpdir() });
+    expect(config.variable('WHERE')).toBe('behind-the-proxy');
+    expect(squid.accessLog()).toContain(`GET ${url}`);
+    const direct = await errorOf(createConfig({ configPath: url, env: {}, homeDir: tmpdir() }));
+    expect(direct.code).toBe('UNREACHABLE');
+    expect(direct.message).toContain(url);
+    expect(direct.message).toMatch(/ENOTFOUND|EAI_AGAIN/);
   });
 });
 

@@ -1,14 +1,15 @@
 /**
  * Kubeconfig loading with kubectl's rules: `--kubeconfig`, else every file of `KUBECONFIG` merged
- * (the first file to define a name wins, missing files are skipped), else `~/.kube/config`.
+ * (the first file to define a name wins; missing and empty files are skipped), else `~/.kube/config`.
  * `--kubeconfig-context` overrides the current context. Auth (client certs, tokens, exec plugins)
  * is then handled by @kubernetes/client-node, which is imported lazily: loading it costs ~0.8 s,
  * which commands that never talk to a cluster should not pay.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as ClientNode from '@kubernetes/client-node';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { ClusterctlError } from '../../errors.js';
 
 export interface LoadKubeconfigOptions {
@@ -16,6 +17,8 @@ export interface LoadKubeconfigOptions {
   kubeconfig?: string | undefined;
   /** `--kubeconfig-context` */
   context?: string | undefined;
+  /** The flag that gave `kubeconfig`, for messages (default `--kubeconfig`). */
+  flag?: string | undefined;
   env: Record<string, string | undefined>;
   homeDir: string;
 }
@@ -31,6 +34,51 @@ export interface LoadedKubeconfig {
 }
 
 type KubeConfigClass = typeof ClientNode.KubeConfig;
+
+/** The largest kubeconfig read (kubeconfigs are kilobytes; a wrong file should fail at once). */
+export const maxKubeconfigBytes = 16 * 1024 * 1024;
+
+/** Where the kubeconfig came from, for hints: the flag, KUBECONFIG or the default file. */
+function origin(options: Pick<LoadKubeconfigOptions, 'kubeconfig' | 'env' | 'flag'>): string {
+  return options.kubeconfig
+    ? (options.flag ?? '--kubeconfig')
+    : options.env.KUBECONFIG
+      ? 'KUBECONFIG'
+      : '~/.kube/config';
+}
+
+/** True for a file with no YAML content (nothing, blanks, comments, a null document). */
+function isEmptyYaml(text: string): boolean {
+  if (text.trim() === '') return true;
+  try {
+    const doc = parseDocument(text);
+    return doc.errors.length === 0 && (doc.contents === null || doc.toJS() === null);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks one kubeconfig file before the client library reads it: a directory or an oversized file
+ * is refused naming the file; an empty one is reported as such (kubectl reads it as an empty config).
+ */
+function inspectFile(
+  path: string,
+  options: Pick<LoadKubeconfigOptions, 'kubeconfig' | 'env' | 'flag'>,
+): 'empty' | 'ok' {
+  const info = statSync(path);
+  const problem = info.isDirectory()
+    ? 'is a directory'
+    : info.size > maxKubeconfigBytes
+      ? `is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxKubeconfigBytes / 1024 / 1024} MiB limit for a kubeconfig`
+      : undefined;
+  if (problem) {
+    throw new ClusterctlError('KUBECONFIG', `the kubeconfig file ${path} ${problem}`, {
+      hint: `Point ${origin(options)} at the management cluster's kubeconfig, or remove ${path}.`,
+    });
+  }
+  return isEmptyYaml(readFileSync(path, 'utf8')) ? 'empty' : 'ok';
+}
 
 function loadFile(KubeConfig: KubeConfigClass, path: string): KubeConfig {
   const kc = new KubeConfig();
@@ -67,15 +115,21 @@ function mergeFirstWins(KubeConfig: KubeConfigClass, configs: KubeConfig[]): Kub
   return merged;
 }
 
-/** The kubeconfig files to read, by kubectl's rules; throws when none exists. */
-export function kubeconfigSources(options: Pick<LoadKubeconfigOptions, 'kubeconfig' | 'env' | 'homeDir'>): string[] {
+/**
+ * The kubeconfig files to read, by kubectl's rules; throws NOT_FOUND when none exists (exit 6, as
+ * for any missing file).
+ */
+export function kubeconfigSources(
+  options: Pick<LoadKubeconfigOptions, 'kubeconfig' | 'env' | 'homeDir' | 'flag'>,
+): string[] {
   if (options.kubeconfig) {
+    const flag = options.flag ?? '--kubeconfig';
     if (!existsSync(options.kubeconfig)) {
       throw new ClusterctlError(
-        'KUBECONFIG',
-        `the kubeconfig file ${options.kubeconfig} given with --kubeconfig does not exist`,
+        'NOT_FOUND',
+        `the kubeconfig file ${options.kubeconfig} given with ${flag} does not exist`,
         {
-          hint: 'Pass the path of an existing kubeconfig file, or drop --kubeconfig to use $KUBECONFIG or ~/.kube/config.',
+          hint: `Pass the path of an existing kubeconfig file to ${flag}.`,
         },
       );
     }
@@ -85,7 +139,7 @@ export function kubeconfigSources(options: Pick<LoadKubeconfigOptions, 'kubeconf
     const paths = options.env.KUBECONFIG.split(delimiter).filter((p) => p.length > 0);
     const sources = paths.filter((p) => existsSync(p));
     if (sources.length === 0) {
-      throw new ClusterctlError('KUBECONFIG', `none of the files in KUBECONFIG exist (${paths.join(delimiter)})`, {
+      throw new ClusterctlError('NOT_FOUND', `none of the files in KUBECONFIG exist (${paths.join(delimiter)})`, {
         hint: 'Point KUBECONFIG at an existing kubeconfig file, or pass --kubeconfig.',
       });
     }
@@ -94,7 +148,7 @@ export function kubeconfigSources(options: Pick<LoadKubeconfigOptions, 'kubeconf
   const path = join(options.homeDir, '.kube', 'config');
   if (!existsSync(path)) {
     throw new ClusterctlError(
-      'KUBECONFIG',
+      'NOT_FOUND',
       `no kubeconfig found: --kubeconfig was not given, KUBECONFIG is not set and ${path} does not exist`,
       {
         hint: 'Pass --kubeconfig <file> or set KUBECONFIG to the management cluster kubeconfig.',
@@ -104,9 +158,30 @@ export function kubeconfigSources(options: Pick<LoadKubeconfigOptions, 'kubeconf
   return [path];
 }
 
+/**
+ * The files that hold a configuration, checked (see inspectFile). Empty files are skipped, as
+ * kubectl merges a KUBECONFIG list; when every file is empty there is nothing to connect with.
+ */
+export function readableKubeconfigSources(
+  options: Pick<LoadKubeconfigOptions, 'kubeconfig' | 'env' | 'homeDir' | 'flag'>,
+): string[] {
+  const sources = kubeconfigSources(options);
+  const withContent = sources.filter((file) => inspectFile(file, options) === 'ok');
+  if (withContent.length === 0) {
+    const what =
+      sources.length === 1
+        ? `the kubeconfig file ${sources[0]} is empty`
+        : `every file in KUBECONFIG is empty (${sources.join(delimiter)})`;
+    throw new ClusterctlError('KUBECONFIG', what, {
+      hint: `Point ${origin(options)} at the management cluster's kubeconfig (kind get kubeconfig, or your cloud's CLI, writes one).`,
+    });
+  }
+  return withContent;
+}
+
 export async function loadKubeconfig(options: LoadKubeconfigOptions): Promise<LoadedKubeconfig> {
   // Existence checks first: a missing kubeconfig must not pay for loading client-node.
-  const sources = kubeconfigSources(options);
+  const sources = readableKubeconfigSources(options);
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kubeConfig: KubeConfig =
     sources.length === 1

@@ -17,6 +17,7 @@
  *   AlreadyExists, returns the object that attempt created.
  */
 import type { Reporter } from '../../core/ports.js';
+import { ClusterctlError } from '../../errors.js';
 import { TransportError, type Transport } from '../net/transport.js';
 import { networkError, type ApiTarget, type HttpResult } from './errors.js';
 
@@ -176,6 +177,13 @@ export function createRequester(deps: RequesterDeps): Requester {
     return { status: res.status, headers: res.headers, body: res.body.toString('utf8') };
   }
 
+  /** The error of a failed call; after an abort, the caller's reason when it is a ClusterctlError. */
+  function failed(error: TransportError, what: string, waitedMs = 0): ClusterctlError {
+    const reason: unknown = deps.signal?.reason;
+    if (error.kind === 'ABORTED' && reason instanceof ClusterctlError) return reason;
+    return networkError(target, error, what, waitedMs);
+  }
+
   return {
     async call(request) {
       const started = Date.now();
@@ -200,7 +208,7 @@ export function createRequester(deps: RequesterDeps): Requester {
           failure = error;
           if (error.sent) ambiguous = true;
           delay = errorDelay(error, attempt, repeatable);
-          if (delay === undefined) throw networkError(target, error, request.what, Date.now() - started);
+          if (delay === undefined) throw failed(error, request.what, Date.now() - started);
           reason = error.message;
         }
         const budget = exhausted ? 0 : reached ? policy.outageMs : policy.firstContactMs;
@@ -208,7 +216,7 @@ export function createRequester(deps: RequesterDeps): Requester {
         delay = Math.min(delay, budget - elapsed);
         if (delay <= 0) {
           if (reached) exhausted = true;
-          if (failure) throw networkError(target, failure, request.what, elapsed);
+          if (failure) throw failed(failure, request.what, elapsed);
           return result!;
         }
         if (elapsed + delay >= 1000 || attempt >= 3) announce(reason, budget);
@@ -222,7 +230,7 @@ export function createRequester(deps: RequesterDeps): Requester {
         try {
           await abortableSleep(delay, deps.signal);
         } catch (error) {
-          throw networkError(target, error as TransportError, request.what);
+          throw failed(error as TransportError, request.what);
         }
       }
     },

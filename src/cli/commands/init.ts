@@ -124,7 +124,8 @@ async function initCommand(ctx: CliContext, opts: InitFlags): Promise<void> {
     return;
   }
   const started = Date.now();
-  const result = await init(deps, options);
+  ctx.interruptHint = 'Re-run the same init to finish: providers already installed are skipped.';
+  const result = await init(deps, options, ctx.signal);
   if (result.installed.length === 0) {
     ctx.reporter.info('Nothing to do: every requested provider is already installed at that version.');
     return;

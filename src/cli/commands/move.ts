@@ -110,72 +110,60 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
     );
   }
 
-  const signalController = new AbortController();
-  const onSignal = () =>
-    signalController.abort(
-      new ClusterctlError('INTERRUPTED', 'move interrupted', {
-        hint: 'Re-run the same command to finish the move, or add --rollback to return everything to the source.',
-      }),
-    );
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const target =
-      opts.toKubeconfig || opts.fromDirectory
-        ? await managementClient(
-            ctx,
-            { kubeconfig: opts.toKubeconfig, kubeconfigContext: opts.toKubeconfigContext, hideApiWarnings },
-            true,
-          )
-        : undefined;
-    const source = opts.fromDirectory ? undefined : await managementClient(ctx, { hideApiWarnings });
-    if (opts.encryptWith && !opts.toDirectory)
-      throw new ClusterctlError('INVALID_ARGUMENT', '--encrypt-with goes with --to-directory');
-    if (opts.decryptWith && !opts.fromDirectory)
-      throw new ClusterctlError('INVALID_ARGUMENT', '--decrypt-with goes with --from-directory');
-    const encrypt = opts.encryptWith ? await loadAgeKeys(opts.encryptWith, '--encrypt-with') : {};
-    const decrypt = opts.decryptWith ? await loadAgeKeys(opts.decryptWith, '--decrypt-with') : {};
-    const toDirectory = opts.toDirectory
-      ? await openObjectDirectory(opts.toDirectory, '--to-directory', encrypt)
+  ctx.interruptHint =
+    'Re-run the same command to finish the move, or add --rollback to return everything to the source.';
+  const target =
+    opts.toKubeconfig || opts.fromDirectory
+      ? await managementClient(
+          ctx,
+          { kubeconfig: opts.toKubeconfig, kubeconfigContext: opts.toKubeconfigContext, hideApiWarnings },
+          true,
+        )
       : undefined;
-    const fromDirectory = opts.fromDirectory
-      ? await openObjectDirectory(opts.fromDirectory, '--from-directory', decrypt)
-      : undefined;
-    if (toDirectory && !opts.encryptWith)
-      ctx.reporter.warn(
-        `the backup in ${toDirectory.path} contains the clusters' Secrets (kubeconfigs, CA keys) in plain text; files are written 0600: keep the folder private, or encrypt it with --encrypt-with <age key file|age1... recipient>`,
-      );
-    if (toDirectory && opts.encryptWith)
-      ctx.reporter.info(
-        `Encrypting every file to ${encrypt.recipients?.length ?? 0} age recipient(s); restore with --from-directory ${toDirectory.path} --decrypt-with <key file>`,
-      );
-    const result = await move(
-      {
-        source,
-        target: opts.dryRun && !opts.fromDirectory ? undefined : target,
-        toDirectory,
-        fromDirectory,
-        journal: createMoveJournalStore(moveStateDir(ctx.env, ctx.io.homeDir)),
-        reporter: ctx.reporter,
-        signal: signalController.signal,
-      },
-      {
-        namespace: opts.namespace,
-        dryRun: opts.dryRun,
-        clusters: opts.cluster,
-        concurrency,
-        rollback: opts.rollback,
-      },
+  const source = opts.fromDirectory ? undefined : await managementClient(ctx, { hideApiWarnings });
+  if (opts.encryptWith && !opts.toDirectory)
+    throw new ClusterctlError('INVALID_ARGUMENT', '--encrypt-with goes with --to-directory');
+  if (opts.decryptWith && !opts.fromDirectory)
+    throw new ClusterctlError('INVALID_ARGUMENT', '--decrypt-with goes with --from-directory');
+  const encrypt = opts.encryptWith ? await loadAgeKeys(opts.encryptWith, '--encrypt-with') : {};
+  const decrypt = opts.decryptWith ? await loadAgeKeys(opts.decryptWith, '--decrypt-with') : {};
+  const toDirectory = opts.toDirectory
+    ? await openObjectDirectory(opts.toDirectory, '--to-directory', encrypt)
+    : undefined;
+  const fromDirectory = opts.fromDirectory
+    ? await openObjectDirectory(opts.fromDirectory, '--from-directory', decrypt)
+    : undefined;
+  if (toDirectory && !opts.encryptWith)
+    ctx.reporter.warn(
+      `the backup in ${toDirectory.path} contains the clusters' Secrets (kubeconfigs, CA keys) in plain text; files are written 0600: keep the folder private, or encrypt it with --encrypt-with <age key file|age1... recipient>`,
     );
-    if (opts.output === 'json') ctx.out(JSON.stringify(result, null, 2) + '\n');
-    else if (opts.output === 'yaml') ctx.out(stringify(result));
-    else if (result.dryRun) ctx.out(formatMovePlan(result.plan));
-    else if (!result.rolledBack && !opts.toDirectory && !opts.fromDirectory && result.plan.objectCount > 0)
-      ctx.reporter.info(summary(result));
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  if (toDirectory && opts.encryptWith)
+    ctx.reporter.info(
+      `Encrypting every file to ${encrypt.recipients?.length ?? 0} age recipient(s); restore with --from-directory ${toDirectory.path} --decrypt-with <key file>`,
+    );
+  const result = await move(
+    {
+      source,
+      target: opts.dryRun && !opts.fromDirectory ? undefined : target,
+      toDirectory,
+      fromDirectory,
+      journal: createMoveJournalStore(moveStateDir(ctx.env, ctx.io.homeDir)),
+      reporter: ctx.reporter,
+      signal: ctx.signal,
+    },
+    {
+      namespace: opts.namespace,
+      dryRun: opts.dryRun,
+      clusters: opts.cluster,
+      concurrency,
+      rollback: opts.rollback,
+    },
+  );
+  if (opts.output === 'json') ctx.out(JSON.stringify(result, null, 2) + '\n');
+  else if (opts.output === 'yaml') ctx.out(stringify(result));
+  else if (result.dryRun) ctx.out(formatMovePlan(result.plan));
+  else if (!result.rolledBack && !opts.toDirectory && !opts.fromDirectory && result.plan.objectCount > 0)
+    ctx.reporter.info(summary(result));
 }
 
 export function registerMove(program: Command, runner: CommandRunner): void {
