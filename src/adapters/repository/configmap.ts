@@ -167,6 +167,15 @@ function componentsOf(cm: ConfigMapObject): Uint8Array {
   }
 }
 
+function missingKey(cm: ConfigMapObject, key: string): ClusterctlError {
+  return new ClusterctlError('NOT_FOUND', `${where(cm)} has no "${key}" key in data`, {
+    hint:
+      key === metadataKey
+        ? `Put the release's metadata.yaml under data.${metadataKey}, as the Cluster API Operator expects, or remove the ConfigMap from the selector's matches.`
+        : `It holds ${Object.keys(cm.data ?? {}).join(', ') || 'no data keys'}.`,
+  });
+}
+
 export interface ConfigMapRepositoryOptions {
   /** The manifest label (`infrastructure-docker`, `cluster-api`, `cert-manager`). */
   label: string;
@@ -198,13 +207,19 @@ export function createConfigMapRepository(
       throw wrapError(error, `failed to list ${described}`);
     }
     if (items.length === 0) {
-      throw new ClusterctlError('NOT_FOUND', `there are no ${described} (provider url ${url})`, {
-        hint: `Publish the releases there first (clusterctl publish --to configmap://${parts.namespace}), or fix the namespace or ?selector= of the URL (kubectl get configmaps -n ${parts.namespace} --show-labels).`,
-      });
+      throw new ClusterctlError(
+        'NOT_FOUND',
+        `no ConfigMap in namespace ${parts.namespace} has the labels ${selector}`,
+        {
+          hint: `Publish the releases there first (clusterctl publish --to configmap://${parts.namespace}), or fix the namespace or ?selector= of the URL (kubectl get configmaps -n ${parts.namespace} --show-labels).`,
+        },
+      );
     }
     const releases: Release[] = [];
     for (const cm of items as ConfigMapObject[]) {
       const version = versionOf(cm);
+      // As the operator, every selected release must carry its metadata (cert-manager's have none).
+      if (options.label !== 'cert-manager' && cm.data?.[metadataKey] === undefined) throw missingKey(cm, metadataKey);
       const twin = releases.find((r) => r.version === version);
       if (twin) {
         throw new ClusterctlError(
@@ -252,14 +267,7 @@ export function createConfigMapRepository(
       if (file === componentsPath) return componentsOf(cm);
       const key = file === 'metadata.yaml' ? metadataKey : file;
       const text = cm.data?.[key];
-      if (text === undefined) {
-        throw new ClusterctlError('NOT_FOUND', `${where(cm)} (version ${version}) has no "${key}" key in data`, {
-          hint:
-            key === metadataKey
-              ? `Put the release's metadata.yaml under data.${metadataKey}, as the Cluster API Operator expects.`
-              : `It holds ${Object.keys(cm.data ?? {}).join(', ') || 'no data keys'}.`,
-        });
-      }
+      if (text === undefined) throw missingKey(cm, key);
       return new TextEncoder().encode(text);
     },
   };
