@@ -6,15 +6,19 @@
  * installs from the local release folders. ConfigMaps written by hand as the Cluster API Operator's
  * docs and code lay them out are read too, and broken ones fail with the README's exit codes.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../src/core/ports.js';
 import type { KubeObject } from '../../src/types.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { clientFor, sharedApiServer, testNamespace } from '../harness/index.js';
+import { operatorPlugin, startRegistry } from '../harness/registry.js';
 import {
   capiRepo,
   createTestHome,
@@ -186,21 +190,75 @@ describe('ConfigMaps laid out by hand as the Cluster API Operator reads them, an
     await configMap(ns, 'v9.0.0', { metadata: { labels: { 'provider-components': 'other' } }, data: {} });
 
     const hand = dockerFrom(`configmap://${ns}?selector=provider-components=docker`, 'hand.yaml');
-    for (const version of ['', ':v1.13.5', ':v1.12.11']) {
+    const local: Record<string, string> = {};
+    for (const version of [':v1.13.5', ':v1.12.11', '']) {
       const ours = await cli(hand, 'generate', 'provider', '-i', `docker${version}`);
-      const local = await cli(fromLocal, 'generate', 'provider', '-i', `docker${version}`);
       expect(ours.exitCode, ours.stderr).toBe(0);
-      expect(ours.stdout, version).toBe(local.stdout);
+      if (version !== '') {
+        const fromFolder = await cli(fromLocal, 'generate', 'provider', '-i', `docker${version}`);
+        expect(fromFolder.exitCode, fromFolder.stderr).toBe(0);
+        local[version] = fromFolder.stdout;
+      }
+      // Without a version, the newest (v1.13.5) is used.
+      expect(ours.stdout, version).toBe(local[version || ':v1.13.5']);
     }
+    expect(local[':v1.12.11']).not.toBe(local[':v1.13.5']);
     // A version in the URL pins it.
     const pinned = dockerFrom(`configmap://${ns}/v1.12.11?selector=provider-components=docker`, 'pinned.yaml');
     const old = await cli(pinned, 'generate', 'provider', '-i', 'docker');
-    const localOld = await cli(fromLocal, 'generate', 'provider', '-i', 'docker:v1.12.11');
-    const localNew = await cli(fromLocal, 'generate', 'provider', '-i', 'docker:v1.13.5');
     expect(old.exitCode, old.stderr).toBe(0);
-    expect(old.stdout).toBe(localOld.stdout);
-    expect(old.stdout).not.toBe(localNew.stdout);
-  }, 200_000);
+    expect(old.stdout).toBe(local[':v1.12.11']);
+  }, 400_000);
+
+  it("reads the ConfigMaps that the operator's own preload writes from our OCI artifacts", async () => {
+    // The Cluster API Operator's kubectl plugin v0.29.0 (`preload`, which runs the controller's
+    // OCIConfigMap / TemplateManifestsConfigMap) turns what `clusterctl publish` pushed into ConfigMaps;
+    // created as they are, they are read with the default selector (the operator's labels).
+    const registry = await startRegistry({ auth: 'none', plainHttp: true });
+    try {
+      const to = ['--to', `oci://${registry.host}/capi`, '--insecure', '--no-cert-manager'];
+      const pushed = await runClusterctl(['publish', '-i', 'docker', ...to, '--config', fromLocal], { env: home.env });
+      expect(pushed.exitCode, pushed.stderr).toBe(0);
+      const ns = await testNamespace(client, 'cm-preload');
+      const preloaded: KubeObject[] = [];
+      for (const [flag, ref, label] of [
+        ['--core', 'cluster-api', 'cluster-api'],
+        ['-i', 'docker', 'infrastructure-docker'],
+      ] as const) {
+        const { stdout } = await promisify(execFile)(
+          operatorPlugin(),
+          ['preload', flag, `${ref}:${ns}:v1.13.5`, '-u', `http://${registry.host}/capi/${label}`],
+          { env: { ...home.env, PATH: process.env.PATH ?? '' }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+        );
+        preloaded.push(...parseAllDocuments(stdout).map((d) => d.toJS() as KubeObject));
+      }
+      expect(preloaded.map((c) => c.metadata.name)).toEqual([
+        'core-cluster-api-v1.13.5',
+        'infrastructure-docker-v1.13.5',
+      ]);
+      // The operator gzipped core's 1.1 MB of components, as our publish does.
+      expect(preloaded[0]?.metadata.annotations?.['provider.cluster.x-k8s.io/compressed']).toBe('true');
+      for (const cm of preloaded) await client.create(cm);
+
+      const config = join(home.dir, 'preloaded.yaml');
+      writeFileSync(
+        config,
+        `providers:\n  - {name: cluster-api, type: CoreProvider, url: "configmap://${ns}"}\n` +
+          `  - {name: docker, type: InfrastructureProvider, url: "configmap://${ns}"}\n`,
+      );
+      for (const args of [
+        ['--core', 'cluster-api'],
+        ['-i', 'docker'],
+      ]) {
+        const ours = await cli(config, 'generate', 'provider', ...args);
+        const local = await cli(fromLocal, 'generate', 'provider', ...args);
+        expect(ours.exitCode, ours.stderr).toBe(0);
+        expect(ours.stdout, args.join(' ')).toBe(local.stdout);
+      }
+    } finally {
+      await registry.stop();
+    }
+  }, 300_000);
 
   it('fails with a clear message and the README exit code on broken ConfigMaps', async () => {
     const ns = await testNamespace(client, 'cm-bad');
@@ -255,5 +313,5 @@ describe('ConfigMaps laid out by hand as the Cluster API Operator reads them, an
 
     const good = await run('case=good');
     expect(good.exitCode, good.stderr).toBe(0);
-  }, 200_000);
+  }, 400_000);
 });
