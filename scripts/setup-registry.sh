@@ -3,21 +3,27 @@
 # folder that holds them:
 #   registry          the CNCF distribution registry (github.com/distribution/distribution/v3/cmd/registry)
 #   oras              the ORAS CLI (oras.land/oras/cmd/oras), for interop tests
+#   plugin            the Cluster API Operator's kubectl plugin (sigs.k8s.io/cluster-api-operator/cmd/plugin),
+#                     whose `preload` writes provider ConfigMaps from an OCI artifact, for interop tests;
+#                     in $CACHE_ROOT/operator-plugin/<version>/plugin
 #   bcrypt-htpasswd   a 20-line helper that writes an htpasswd line (bcrypt) for the registry's basic auth
 # Each is built once from the Go module proxy and then reused. Quiet unless something is built.
 #
 #   CLUSTERCTL_TS_REGISTRY_VERSION   distribution version (default v3.1.2)
 #   CLUSTERCTL_TS_ORAS_VERSION       oras version (default v1.3.6)
+#   CLUSTERCTL_TS_OPERATOR_VERSION   cluster-api-operator version (default v0.29.0)
 set -euo pipefail
 
 REGISTRY_VERSION="${CLUSTERCTL_TS_REGISTRY_VERSION:-v3.1.2}"
 ORAS_VERSION="${CLUSTERCTL_TS_ORAS_VERSION:-v1.3.6}"
 CACHE_ROOT="${CLUSTERCTL_TS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/clusterctl-ts}"
 BIN_DIR="$CACHE_ROOT/registry/distribution-$REGISTRY_VERSION-oras-$ORAS_VERSION"
+OPERATOR_VERSION="${CLUSTERCTL_TS_OPERATOR_VERSION:-v0.29.0}"
+PLUGIN_DIR="$CACHE_ROOT/operator-plugin/$OPERATOR_VERSION"
 
 log() { printf 'setup:registry: %s\n' "$*" >&2; }
 
-if [ -x "$BIN_DIR/registry" ] && [ -x "$BIN_DIR/oras" ] && [ -x "$BIN_DIR/bcrypt-htpasswd" ]; then
+if [ -x "$BIN_DIR/registry" ] && [ -x "$BIN_DIR/oras" ] && [ -x "$BIN_DIR/bcrypt-htpasswd" ] && [ -x "$PLUGIN_DIR/plugin" ]; then
   echo "$BIN_DIR"
   exit 0
 fi
@@ -44,6 +50,13 @@ if [ ! -x "$BIN_DIR/oras" ]; then
   log "building oras.land/oras/cmd/oras@$ORAS_VERSION from the Go module proxy"
   GOBIN="$BIN_DIR" go install -trimpath -ldflags "-s -w" "oras.land/oras/cmd/oras@$ORAS_VERSION" >&2
   log "built oras ($(($(date +%s) - start))s)"
+fi
+if [ ! -x "$PLUGIN_DIR/plugin" ]; then
+  log "building sigs.k8s.io/cluster-api-operator/cmd/plugin@$OPERATOR_VERSION from the Go module proxy"
+  mkdir -p "$PLUGIN_DIR"
+  GOBIN="$PLUGIN_DIR" go install -trimpath -ldflags "-s -w" \
+    "sigs.k8s.io/cluster-api-operator/cmd/plugin@$OPERATOR_VERSION" >&2
+  log "built the operator plugin ($(($(date +%s) - start))s)"
 fi
 if [ ! -x "$BIN_DIR/bcrypt-htpasswd" ]; then
   WORK="$CACHE_ROOT/build/bcrypt-htpasswd"

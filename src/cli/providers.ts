@@ -27,8 +27,10 @@ import { latestContractRelease, sortVersionsNewestFirst } from '../core/reposito
 import { parseDocuments } from '../core/yaml/documents.js';
 import { inspectVariables, processTemplate, type VariableLookup } from '../core/yaml/envsubst.js';
 import { manifestLabel, type KubeObject, type ProviderType } from '../types.js';
+import type { KubeClient } from '../core/ports.js';
 import type { CliContext } from './context.js';
 import { loadConfig, resolveProviderUrl } from './config.js';
+import { managementClient } from './kube.js';
 
 export interface ProviderServices {
   config: ClusterctlConfig;
@@ -44,6 +46,8 @@ export interface ProviderServices {
     options?: { raw?: boolean; lookup?: VariableLookup },
   ): Promise<ProviderComponents & { rawText: string; imagesInOrder: string[] }>;
   fetchCertManager(settings: { url: string; version: string }): Promise<KubeObject[]>;
+  /** Opens the repository of any URL (cert-manager's) with this run's HTTP client, memo and cluster. */
+  openUrl(url: string, label: string): Promise<OpenedRepository>;
   parseRef(ref: string, type: ProviderType): ProviderRequest;
 }
 
@@ -56,7 +60,15 @@ export async function createProviderServices(
   const config = configOverride ?? (await loadConfig(ctx));
   const http = createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env });
   const memo = createRepositoryMemo();
-  const deps = { resolveLatest: latestContractRelease, http, memo, reporter: ctx.reporter };
+  // configmap:// repositories read the management cluster (--kubeconfig); connect only if one is used.
+  let kube: Promise<KubeClient> | undefined;
+  const deps = {
+    resolveLatest: latestContractRelease,
+    http,
+    memo,
+    reporter: ctx.reporter,
+    kube: () => (kube ??= managementClient(ctx)),
+  };
   const repositories = new Map<string, Promise<OpenedRepository>>();
 
   function openRepository(name: string, type: ProviderType): Promise<OpenedRepository> {
@@ -117,6 +129,7 @@ export async function createProviderServices(
     config,
     openRepository,
     resolveVersion,
+    openUrl: (url, label) => createRepositoryForUrl(url, label, config, deps),
     parseRef(ref, type) {
       const parsed = parseProviderRef(ref);
       if (parsed.version !== undefined && !semver.valid(parsed.version)) {

@@ -1,14 +1,17 @@
 /**
  * `clusterctl publish`: copies provider releases (and cert-manager's) from the configured
- * repositories into an OCI registry, one artifact per release in the layout the Cluster API
- * Operator reads, so that `init`, `upgrade` and `generate` can later read them from the registry
+ * repositories into an OCI registry or into ConfigMaps of the management cluster, in the layouts the
+ * Cluster API Operator reads, so that `init`, `upgrade` and `generate` can later read them from there
  * alone (air-gapped installs).
  *
  * Which providers: init's flags with init's first-run defaults (cluster-api, kubeadm bootstrap and
- * control plane unless opted out with `-`), each `name[:version]`. Where: `--to oci://HOST/PATH`
- * puts each release at `HOST/PATH/<manifest label>:<version>` (e.g. `capi/infrastructure-docker:v1.13.5`,
- * `capi/cert-manager:v1.21.1`); the URL to put in clusterctl.yaml is that repository without a tag,
- * so every published version is visible to `upgrade`.
+ * control plane unless opted out with `-`), each `name[:version]`. Where:
+ * - `--to oci://HOST/PATH` puts each release at `HOST/PATH/<manifest label>:<version>` (e.g.
+ *   `capi/infrastructure-docker:v1.13.5`, `capi/cert-manager:v1.21.1`); the URL to put in
+ *   clusterctl.yaml is that repository without a tag, so every published version is visible to `upgrade`;
+ * - `--to configmap://NAMESPACE` writes one ConfigMap per release in that namespace, labelled as the
+ *   operator labels its own; the URL is `configmap://NAMESPACE`, which selects a provider's ConfigMaps
+ *   by those labels.
  */
 import { ClusterctlError } from '../errors.js';
 import { manifestLabel, type ProviderType } from '../types.js';
@@ -16,7 +19,7 @@ import { providerRequests, type ProviderFlags, type ProviderRequest } from './in
 import type { Reporter } from './ports.js';
 
 export interface PublishOptions extends ProviderFlags {
-  /** `oci://HOST[:PORT]/PATH`. */
+  /** `oci://HOST[:PORT]/PATH` or `configmap://NAMESPACE`. */
   to: string;
   /** Also publish cert-manager (default true). */
   certManager?: boolean | undefined;
@@ -39,8 +42,15 @@ export interface PublishDeps {
   readRelease: (request: ProviderRequest) => Promise<ProviderRelease>;
   /** Reads the configured cert-manager release. */
   readCertManager: () => Promise<ProviderRelease>;
-  /** Pushes files as one artifact to `repository` (a path in the target registry) tagged `tag`. */
-  push: (repository: string, tag: string, files: ReleaseFile[]) => Promise<{ digest: string }>;
+  /**
+   * Writes one release to the target: for OCI one artifact at `<path>/<label>` tagged with the
+   * version, for ConfigMaps one ConfigMap. Returns its digest and where it went.
+   */
+  push: (
+    target: PublishTarget,
+    label: string,
+    release: ProviderRelease,
+  ) => Promise<{ digest: string; reference: string }>;
 }
 
 export interface PublishedRelease {
@@ -52,25 +62,50 @@ export interface PublishedRelease {
   digest: string;
   /** The URL to put in clusterctl.yaml (`providers[].url`, or `cert-manager.url`). */
   url: string;
-  /** The pushed reference, `HOST/PATH/LABEL:VERSION`. */
+  /** The pushed reference, `HOST/PATH/LABEL:VERSION` or `NAMESPACE/CONFIGMAP`. */
   reference: string;
   files: string[];
 }
 
-export interface PublishTarget {
-  host: string;
-  path: string;
-}
+export type PublishTarget = { kind: 'oci'; host: string; path: string } | { kind: 'configmap'; namespace: string };
 
-/** Splits `oci://HOST[:PORT]/PATH` (no tag: each release is tagged with its version). */
+/**
+ * Splits `oci://HOST[:PORT]/PATH` (no tag: each release is tagged with its version) or
+ * `configmap://NAMESPACE` (no version or selector: each release gets the operator's labels).
+ */
 export function parsePublishTarget(to: string): PublishTarget {
+  const cm = /^configmap:\/\/([^/?#]*)\/*$/i.exec(to.trim());
+  if (cm) {
+    const namespace = cm[1] ?? '';
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+      throw new ClusterctlError(
+        'INVALID_ARGUMENT',
+        `invalid --to ${JSON.stringify(to)}: ${JSON.stringify(namespace)} is not a namespace name`,
+        {
+          hint: 'give the namespace to write the ConfigMaps in, e.g. --to configmap://capi-system',
+        },
+      );
+    }
+    return { kind: 'configmap', namespace };
+  }
   const m = /^oci:\/\/([^/]+)\/([^:@]+?)\/*$/i.exec(to.trim());
   if (!m?.[1] || !m[2]) {
     throw new ClusterctlError('INVALID_ARGUMENT', `invalid --to ${JSON.stringify(to)}`, {
-      hint: 'give the registry and a repository path without a tag, e.g. --to oci://registry.example:5000/capi (each release is tagged with its version)',
+      hint: 'give the registry and a repository path without a tag, e.g. --to oci://registry.example:5000/capi (each release is tagged with its version), or a namespace of the management cluster, e.g. --to configmap://capi-system',
     });
   }
-  return { host: m[1].toLowerCase(), path: m[2] };
+  return { kind: 'oci', host: m[1].toLowerCase(), path: m[2] };
+}
+
+/** The provider URL that reads what was published for a label. */
+export function publishedUrl(target: PublishTarget, label: string): string {
+  return target.kind === 'oci' ? `oci://${target.host}/${target.path}/${label}` : `configmap://${target.namespace}`;
+}
+
+function describeTarget(target: PublishTarget, label: string): string {
+  return target.kind === 'oci'
+    ? `${target.host}/${target.path}/${label}`
+    : `ConfigMaps in namespace ${target.namespace}`;
 }
 
 /** The providers publish reads: init's flags with init's first-run defaults. */
@@ -83,16 +118,15 @@ export async function publish(deps: PublishDeps, options: PublishOptions): Promi
   const requests = publishRequests(deps, options);
   const published: PublishedRelease[] = [];
   const pushRelease = async (label: string, name: string, type: PublishedRelease['type'], release: ProviderRelease) => {
-    const repository = `${target.path}/${label}`;
-    deps.reporter.info(`Publishing ${label} ${release.version} to ${target.host}/${repository}`);
-    const { digest } = await deps.push(repository, release.version, release.files);
+    deps.reporter.info(`Publishing ${label} ${release.version} to ${describeTarget(target, label)}`);
+    const { digest, reference } = await deps.push(target, label, release);
     published.push({
       name,
       type,
       version: release.version,
       digest,
-      url: `oci://${target.host}/${repository}`,
-      reference: `${target.host}/${repository}:${release.version}`,
+      url: publishedUrl(target, label),
+      reference,
       files: release.files.map((f) => f.name),
     });
   };

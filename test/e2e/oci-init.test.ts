@@ -4,15 +4,19 @@
  * servers with the registry as the only reachable repository. What they install must equal what
  * `init` installs from the local release folders.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient } from '../../src/core/ports.js';
-import type { KubeObject } from '../../src/types.js';
-import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
-import { clientFor, startExtraApiServer } from '../harness/index.js';
+import { clientFor } from '../harness/index.js';
 import { startRegistry, type TestRegistry } from '../harness/registry.js';
-import { createTestHome, writeLocalConfig, writeRegistryConfig, type TestHome } from '../harness/registry-fixture.js';
+import {
+  createTestHome,
+  initAndUpgrade,
+  installed,
+  serverPool,
+  writeLocalConfig,
+  writeRegistryConfig,
+  type TestHome,
+} from '../harness/registry-fixture.js';
 
 /** The v1.12.11 release of the four providers, as init/publish flags. */
 const oldReleases = [
@@ -26,49 +30,14 @@ const oldReleases = [
   'docker:v1.12.11',
 ];
 
-function hash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-
-/** What init installed, as a user would compare it: providers, CRDs, Deployments, webhooks. */
-async function installed(client: KubeClient): Promise<Record<string, string[]>> {
-  const providers = await client.list('clusterctl.cluster.x-k8s.io/v1alpha3', 'Provider');
-  const crds = await client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
-  const deployments = await client.list('apps/v1', 'Deployment');
-  const webhooks = await client.list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration');
-  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
-  return {
-    providers: providers
-      .map((p) => {
-        const o = p as KubeObject & { type?: string; version?: string; providerName?: string };
-        return `${key(p)} ${o.type} ${o.providerName} ${o.version}`;
-      })
-      .sort(),
-    crds: crds.map((c) => `${key(c)} ${hash(c.spec)}`).sort(),
-    deployments: deployments
-      .map((d) => `${key(d)} ${hash((d.spec as { template?: unknown } | undefined)?.template)}`)
-      .sort(),
-    webhooks: webhooks.map((w) => `${key(w)} ${hash((w as { webhooks?: unknown }).webhooks)}`).sort(),
-  };
-}
-
 describe('init and upgrade from a registry alone (basic auth, TLS)', () => {
   let registry: TestRegistry;
   let home: TestHome;
   let fromRegistry: string;
   let fromLocal: string;
   let expected: Record<string, string[]>;
-  const servers: ApiServer[] = [];
-  const start = async (name: string) => {
-    const server = await startExtraApiServer({ name });
-    servers.push(server);
-    return server;
-  };
-  const cli = (server: ApiServer, config: string, ...args: string[]) =>
-    runClusterctl([...args, '--config', config, '--kubeconfig', server.kubeconfigPath], {
-      env: home.env,
-      timeoutMs: 240_000,
-    });
+  const pool = serverPool(() => home);
+  const { start, cli } = pool;
 
   beforeAll(async () => {
     registry = await startRegistry({ auth: 'htpasswd' });
@@ -89,7 +58,7 @@ describe('init and upgrade from a registry alone (basic auth, TLS)', () => {
     expect(expected.providers).toHaveLength(4);
   }, 600_000);
   afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
+    await pool.stopAll();
     await registry?.stop();
   });
 
@@ -107,15 +76,6 @@ describe('init and upgrade from a registry alone (basic auth, TLS)', () => {
 
   it('upgrades from v1.12.11 to v1.13.5 with versions read from the registry tags', async () => {
     const server = await start('oci-upgrade');
-    const init = await cli(server, fromRegistry, 'init', ...oldReleases);
-    expect(init.exitCode, init.stderr).toBe(0);
-    const plan = await cli(server, fromRegistry, 'upgrade', 'plan');
-    expect(plan.exitCode, plan.stderr).toBe(0);
-    expect(plan.stdout).toMatch(
-      /infrastructure-docker\s+capd-system\s+InfrastructureProvider\s+v1\.12\.11\s+v1\.13\.5/,
-    );
-    const apply = await cli(server, fromRegistry, 'upgrade', 'apply', '--contract', 'v1beta2');
-    expect(apply.exitCode, apply.stderr).toBe(0);
-    expect(await installed(clientFor(server.kubeconfig))).toEqual(expected);
+    expect(await initAndUpgrade(pool, server, fromRegistry, [...oldReleases])).toEqual(expected);
   }, 400_000);
 });

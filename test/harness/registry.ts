@@ -36,6 +36,17 @@ export function registryBinaries(): RegistryBinaries {
   return { registry: join(dir, 'registry'), oras: join(dir, 'oras'), htpasswd: join(dir, 'bcrypt-htpasswd') };
 }
 
+/** The Cluster API Operator's kubectl plugin v0.29.0 (built by scripts/setup-registry.sh). */
+export function operatorPlugin(): string {
+  const path = join(cacheRoot(), 'operator-plugin', 'v0.29.0', 'plugin');
+  if (!existsSync(path)) {
+    execFileSync('bash', [join(import.meta.dirname, '../../scripts/setup-registry.sh')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  return path;
+}
+
 export interface RegistryOptions {
   auth?: 'none' | 'htpasswd' | 'token' | undefined;
   /** Plain HTTP instead of TLS. */

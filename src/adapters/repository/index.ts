@@ -1,6 +1,7 @@
 /**
  * Provider repositories (the ProviderRepository port) built from a provider URL:
- * GitHub releases, GitLab generic packages or a local folder, with (outermost first)
+ * GitHub releases, GitLab generic packages, a local folder, an OCI registry or ConfigMaps in the
+ * management cluster, with (outermost first)
  *   1. the overrides layer (`<overridesFolder>/<label>/<version>/<file>`),
  *   2. an in-process memo (one download per file per run, shared across repositories),
  *   3. the on-disk cache (`<cacheDir>/repositories`, skipped with CLUSTERCTL_TS_NO_CACHE=1),
@@ -9,9 +10,10 @@
  * (core/repository/versions.ts latestContractRelease), so adapters stay free of domain rules.
  */
 import { ClusterctlError, wrapError } from '../../errors.js';
-import { silentReporter, type ProviderRepository, type Reporter } from '../../core/ports.js';
+import { silentReporter, type KubeClient, type ProviderRepository, type Reporter } from '../../core/ports.js';
 import { manifestLabel, type ProviderConfig } from '../../types.js';
 import { withDiskCache } from './cache.js';
+import { createConfigMapRepository } from './configmap.js';
 import { createGitHubRepository, githubEndpointsFromEnv, githubHost } from './github.js';
 import { createGitLabRepository, isGitLabUrl } from './gitlab.js';
 import { parseGoProxy } from './goproxy.js';
@@ -96,6 +98,8 @@ export interface RepositoryDeps {
   now?: (() => number) | undefined;
   memo?: RepositoryMemo | undefined;
   signal?: AbortSignal | undefined;
+  /** The management cluster, for configmap:// URLs (created on first use). */
+  kube?: (() => Promise<KubeClient>) | undefined;
 }
 
 /** A repository ready for use: `defaultVersion()` is resolved; `latest`/'' map to it in getFile. */
@@ -106,6 +110,8 @@ export interface OpenedRepository extends ProviderRepository {
   readonly label: string;
   /** The version written in the URL (`latest` or a tag). */
   readonly urlVersion: string;
+  /** The files of a release, for repositories that can list them (OCI artifacts, ConfigMaps). */
+  listFiles?: ((version: string) => Promise<string[]>) | undefined;
 }
 
 function truthy(value: string | undefined): boolean {
@@ -117,7 +123,7 @@ export function createRepositorySource(
   url: string,
   label: string,
   config: RepositoryConfig,
-  deps: Pick<RepositoryDeps, 'http' | 'reporter' | 'endpoints'> & { http: HttpClient },
+  deps: Pick<RepositoryDeps, 'http' | 'reporter' | 'endpoints' | 'kube'> & { http: HttpClient },
 ): RepositorySource {
   const hasScheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !/^[A-Za-z]:[\\/]/.test(url);
   if (!hasScheme || /^file:/i.test(url)) return createLocalRepository(url, { label });
@@ -134,6 +140,8 @@ export function createRepositorySource(
     const access = registryAccess(config, host, repository, { reporter: deps.reporter });
     return createOciRepository(url, { ...access, label });
   }
+  // --- configmap:// (ConfigMaps in the management cluster, as the Cluster API Operator reads them) ---
+  if (parsed.protocol === 'configmap:') return createConfigMapRepository(url, { label, kube: deps.kube });
   if (parsed.protocol === 'https:') {
     if (parsed.host === githubHost) {
       const env = config.env;
@@ -169,7 +177,9 @@ export function createRepositorySource(
   throw new ClusterctlError(
     'INVALID_CONFIG',
     `invalid provider url ${JSON.stringify(url)}: there is no provider repository implementation for the ${JSON.stringify(parsed.protocol.replace(/:$/, ''))} scheme`,
-    { hint: 'use an https GitHub or GitLab URL, an oci://HOST/PATH registry URL, or a local path' },
+    {
+      hint: 'use an https GitHub or GitLab URL, an oci://HOST/PATH registry URL, a configmap://NAMESPACE URL, or a local path',
+    },
   );
 }
 
@@ -210,7 +220,12 @@ export async function createRepositoryForUrl(
       proxyEnv: config.env,
       unreachableHint: `${defaultUnreachableHint} (${config.overridesFolder})`,
     });
-  const source = createRepositorySource(url, label, config, { http, reporter, endpoints: deps.endpoints });
+  const source = createRepositorySource(url, label, config, {
+    http,
+    reporter,
+    endpoints: deps.endpoints,
+    kube: deps.kube,
+  });
   const noCache = deps.noCache ?? truthy(config.env.CLUSTERCTL_TS_NO_CACHE);
   const cached = noCache
     ? source
@@ -229,7 +244,9 @@ export async function createRepositoryForUrl(
   }
   const overridden = withOverrides(reader, { folder: config.overridesFolder, label, reporter });
   const versionFor = (version: string) => (version === latestVersionTag || version === '' ? defaultVersion : version);
+  const lister = (source as { listFiles?: (version: string) => Promise<string[]> }).listFiles;
   return {
+    listFiles: lister ? (version) => lister(versionFor(version)) : undefined,
     kind: source.kind,
     url,
     label,

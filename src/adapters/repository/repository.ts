@@ -1,7 +1,7 @@
 /** Shared shapes of the repository adapters. */
 import type { ProviderRepository } from '../../core/ports.js';
 
-export type RepositoryKind = 'github' | 'gitlab' | 'local' | 'oci';
+export type RepositoryKind = 'github' | 'gitlab' | 'local' | 'oci' | 'configmap';
 
 /**
  * A repository as read from its URL, before `latest` is resolved: `defaultVersion()` is the version

@@ -8,8 +8,12 @@ import type { CommandRunner } from '../context.js';
 import { componentsFileForLabel } from '../../adapters/repository/oci.js';
 import { manifestLabel, type ProviderConfig } from '../../types.js';
 
-/** URL and file columns; an oci:// URL names a registry repository, its file is the components file. */
+/**
+ * URL and file columns; an oci:// URL names a registry repository, its file is the components file;
+ * a configmap:// URL names ConfigMaps, whose components are under the `components` key.
+ */
 function urlColumns(p: ProviderConfig): { dir: string; file: string } {
+  if (/^configmap:\/\//i.test(p.url)) return { dir: p.url, file: 'components' };
   if (/^oci:\/\//i.test(p.url)) return { dir: p.url, file: componentsFileForLabel(manifestLabel(p.name, p.type)) };
   return splitProviderUrl(p.url);
 }
