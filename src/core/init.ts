@@ -292,7 +292,7 @@ export async function init(deps: InitDeps, options: InitOptions, signal?: AbortS
   }
 
   const certManager = await ensureCertManager(
-    { client, reporter, fetchManifest: deps.fetchCertManager },
+    { client, reporter, fetchManifest: deps.fetchCertManager, signal },
     deps.certManager,
   );
 
