@@ -104,6 +104,7 @@ function retryAfterMs(res: HttpResult): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 10) * 1000 : undefined;
 }
 
+// long-function: closure factory: the retry layer's helpers share the outage state.
 export function createRequester(deps: RequesterDeps): Requester {
   const { target, policy, reporter } = deps;
   /** The server answered this client at least once. */

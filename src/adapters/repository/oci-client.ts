@@ -103,6 +103,7 @@ const tlsHintCodes = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+// long-function: closure factory: short request/auth/retry helpers share the token cache and options.
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const host = options.host;
   const scheme = options.insecure ? 'http' : 'https';

@@ -124,6 +124,7 @@ export async function readSource(from: string, deps: ReadSourceDeps = {}): Promi
   return response.body;
 }
 
+// long-function: the blob and release-download URL forms share the parsed slug, endpoints and headers (split candidate).
 async function readGitHub(url: URL, http: HttpClient, deps: ReadSourceDeps): Promise<Uint8Array> {
   const parts = url.pathname.replace(/^\//, '').split('/').map(decodeURIComponent);
   if (parts.length < 5) {
