@@ -9,7 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClusterctlError } from '../errors.js';
+import { ClusterctlError, httpStatusErrorCode } from '../errors.js';
 import { silentReporter, type Reporter } from '../core/ports.js';
 import type { ProviderConfig } from '../types.js';
 import { parseConfig, type ClusterctlConfig } from './config.js';
@@ -123,11 +123,7 @@ export async function downloadConfigFile(
   }
   if (response.status !== 200) {
     throw new ClusterctlError(
-      response.status === 404
-        ? 'NOT_FOUND'
-        : response.status === 401 || response.status === 403
-          ? 'UNAUTHORIZED'
-          : 'UNREACHABLE',
+      httpStatusErrorCode(response.status),
       `failed to download the clusterctl config file from ${url}: got HTTP ${response.status}`,
       { hint },
     );
