@@ -72,6 +72,25 @@ export default tseslint.config(
     files: ['src/config/**/*.ts', 'src/adapters/**/*.ts'],
     rules: banned(['chalk', 'ora', 'commander'], ['**/cli/**', '**/ui/**']),
   },
+  // commands: program.ts/context.ts, cli helpers, core and adapters; never another command
+  // (scripts/check-imports.mjs also checks this, and that src/ has no import cycle)
+  {
+    files: ['src/cli/commands/*.ts'],
+    ignores: ['src/cli/commands/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*', '../commands/*'],
+              message: 'A command never imports another command: move the shared part to core/ or src/cli/shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // leaves
   { files: ['src/errors.ts', 'src/types.ts'], rules: banned([...nodeIo, ...libs, 'yaml', 'semver'], ['./*', '../*']) },
   {

@@ -50,6 +50,12 @@ export type ErrorCode =
   | 'UNSUPPORTED'
   | 'INTERNAL';
 
+/** The error code for an HTTP answer other than 200 when fetching a file: missing, refused or failing. */
+export function httpStatusErrorCode(status: number): ErrorCode {
+  if (status === 404) return 'NOT_FOUND';
+  return status === 401 || status === 403 ? 'UNAUTHORIZED' : 'UNREACHABLE';
+}
+
 const defaultExitCodes: Record<ErrorCode, ExitCodeValue> = {
   INVALID_ARGUMENT: ExitCode.Usage,
   INVALID_CONFIG: ExitCode.Usage,

@@ -54,6 +54,7 @@ function goDuration(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.ceil(ms / 1000)}s`;
 }
 
+// long-function: closure factory: the kind commands share the binary lookup and runner.
 export function createKindCli(options: KindCliOptions): KindPort {
   const binary = options.binary ?? 'kind';
   const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<

@@ -53,6 +53,7 @@ export interface ProviderServices {
 
 const decoder = new TextDecoder();
 
+// long-function: closure factory: the services share one config, cache and repository table.
 export async function createProviderServices(
   ctx: CliContext,
   configOverride?: ClusterctlConfig,

@@ -226,6 +226,7 @@ function lowerKeys(values: Readonly<Record<string, string>>): Map<string, string
   return out;
 }
 
+// long-function: closure factory: the config object's methods share the memoised providers, images and cert-manager sections.
 function buildConfig(
   input: ConfigInput,
   fileValues: ReadonlyMap<string, unknown>,

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpResponse } from '../adapters/repository/http.js';
-import { ClusterctlError } from '../errors.js';
+import { ClusterctlError, httpStatusErrorCode } from '../errors.js';
 import { silentReporter, type Reporter } from '../core/ports.js';
 import type { ProviderConfig } from '../types.js';
 import { parseConfig, type ClusterctlConfig } from './config.js';
@@ -134,11 +134,7 @@ export async function downloadConfigFile(
   }
   if (response.status !== 200) {
     throw new ClusterctlError(
-      response.status === 404
-        ? 'NOT_FOUND'
-        : response.status === 401 || response.status === 403
-          ? 'UNAUTHORIZED'
-          : 'UNREACHABLE',
+      httpStatusErrorCode(response.status),
       `failed to download the clusterctl config file from ${displayUrl(url)}: got HTTP ${response.status}`,
       { hint },
     );

@@ -50,6 +50,97 @@ export interface DeletePlan {
 
 const webhookKinds = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 
+/** The installed providers the options name (all of them with --all); every mismatch reported at once. */
+function selectProviders(installed: InstalledProvider[], options: DeleteOptions): InstalledProvider[] {
+  if (options.all) return installed;
+  const selected: InstalledProvider[] = [];
+  const problems: ClusterctlError[] = [];
+  for (const request of options.providers) {
+    const label = manifestLabel(request.name, request.type);
+    const matches = installed.filter((p) => p.name === label);
+    if (matches.length === 0) {
+      problems.push(
+        new ClusterctlError('NOT_FOUND', `the ${label} provider is not installed`, {
+          hint: `Installed providers: ${installed.map((p) => p.name).join(', ') || 'none'}.`,
+        }),
+      );
+      continue;
+    }
+    if (matches.length > 1) {
+      problems.push(
+        new ClusterctlError(
+          'CONFLICT',
+          `the ${label} provider is installed in several namespaces (${matches.map((m) => m.namespace).join(', ')})`,
+        ),
+      );
+      continue;
+    }
+    const match = matches[0]!;
+    if (request.version && request.version !== match.version) {
+      problems.push(
+        new ClusterctlError(
+          'NOT_FOUND',
+          `the ${label} provider is installed at version ${match.version}, not ${request.version}`,
+          {
+            hint: `Use ${request.name}:${match.version} or omit the version.`,
+          },
+        ),
+      );
+      continue;
+    }
+    selected.push(match);
+  }
+  if (problems.length > 0) throw new AggregateClusterctlError('cannot delete the requested providers', problems);
+  return selected;
+}
+
+/** Refuses to delete a provider's CRDs while objects of them still exist. */
+async function checkCrdsUnused(client: KubeClient, provider: InstalledProvider, crds: KubeObject[]): Promise<void> {
+  for (const crd of crds) {
+    const spec = crd.spec as {
+      group: string;
+      names: { kind: string };
+      versions: { name: string; storage?: boolean }[];
+    };
+    const version = spec.versions.find((v) => v.storage)?.name ?? spec.versions[0]?.name;
+    const objs = await client.list(`${spec.group}/${version}`, spec.names.kind);
+    if (objs.length > 0) {
+      throw new ClusterctlError(
+        'CONFLICT',
+        `cannot delete the CRDs of the ${provider.name} provider: ${objs.length} ${spec.names.kind} object(s) still exist (e.g. ${describeRef(refOf(objs[0]!))})`,
+        { hint: 'Delete the workload clusters that use this provider first, or run delete without --include-crd.' },
+      );
+    }
+  }
+}
+
+/** Which of a provider's labelled objects `delete` removes, given --include-crd and --include-namespace. */
+function objectsToDelete(
+  found: KubeObject[],
+  crdKinds: Set<string>,
+  provider: InstalledProvider,
+  options: DeleteOptions,
+): ObjectRef[] {
+  const objects: ObjectRef[] = [];
+  for (const obj of found) {
+    const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+    if (crdKinds.has(`${group}/${obj.kind}`)) continue; // custom objects go with their CRD
+    const namespaced = obj.metadata.namespace !== undefined;
+    if (obj.kind === 'CustomResourceDefinition') {
+      if (options.includeCrd) objects.push(refOf(obj));
+    } else if (obj.kind === 'Namespace') {
+      if (options.includeNamespace && obj.metadata.name === provider.namespace) objects.push(refOf(obj));
+    } else if (webhookKinds.has(obj.kind)) {
+      objects.push(refOf(obj));
+    } else if (namespaced) {
+      objects.push(refOf(obj));
+    } else if ((obj.metadata.name ?? '').startsWith(`${provider.namespace}-`)) {
+      objects.push(refOf(obj));
+    }
+  }
+  return objects;
+}
+
 export async function planDelete(client: KubeClient, options: DeleteOptions): Promise<DeletePlan> {
   if (options.all && options.providers.length > 0) {
     throw new ClusterctlError('INVALID_ARGUMENT', 'the --all flag cannot be used together with provider names', {
@@ -63,51 +154,7 @@ export async function planDelete(client: KubeClient, options: DeleteOptions): Pr
   }
   await checkManagementCluster(client, { strict: true });
   await ensureInventoryCrd(client);
-  const installed = await listInstalledProviders(client);
-
-  let selected: InstalledProvider[];
-  if (options.all) {
-    selected = installed;
-  } else {
-    selected = [];
-    const problems: ClusterctlError[] = [];
-    for (const request of options.providers) {
-      const label = manifestLabel(request.name, request.type);
-      const matches = installed.filter((p) => p.name === label);
-      if (matches.length === 0) {
-        problems.push(
-          new ClusterctlError('NOT_FOUND', `the ${label} provider is not installed`, {
-            hint: `Installed providers: ${installed.map((p) => p.name).join(', ') || 'none'}.`,
-          }),
-        );
-        continue;
-      }
-      if (matches.length > 1) {
-        problems.push(
-          new ClusterctlError(
-            'CONFLICT',
-            `the ${label} provider is installed in several namespaces (${matches.map((m) => m.namespace).join(', ')})`,
-          ),
-        );
-        continue;
-      }
-      const match = matches[0]!;
-      if (request.version && request.version !== match.version) {
-        problems.push(
-          new ClusterctlError(
-            'NOT_FOUND',
-            `the ${label} provider is installed at version ${match.version}, not ${request.version}`,
-            {
-              hint: `Use ${request.name}:${match.version} or omit the version.`,
-            },
-          ),
-        );
-        continue;
-      }
-      selected.push(match);
-    }
-    if (problems.length > 0) throw new AggregateClusterctlError('cannot delete the requested providers', problems);
-  }
+  const selected = selectProviders(await listInstalledProviders(client), options);
 
   const resources = (await client.serverResources()).filter(
     (r) => r.verbs.includes('list') && r.verbs.includes('delete'),
@@ -127,44 +174,8 @@ export async function planDelete(client: KubeClient, options: DeleteOptions): Pr
     const crdKinds = new Set(
       crds.map((c) => `${(c.spec as { group: string }).group}/${(c.spec as { names: { kind: string } }).names.kind}`),
     );
-
-    if (options.includeCrd) {
-      for (const crd of crds) {
-        const spec = crd.spec as {
-          group: string;
-          names: { kind: string };
-          versions: { name: string; storage?: boolean }[];
-        };
-        const version = spec.versions.find((v) => v.storage)?.name ?? spec.versions[0]?.name;
-        const objs = await client.list(`${spec.group}/${version}`, spec.names.kind);
-        if (objs.length > 0) {
-          throw new ClusterctlError(
-            'CONFLICT',
-            `cannot delete the CRDs of the ${provider.name} provider: ${objs.length} ${spec.names.kind} object(s) still exist (e.g. ${describeRef(refOf(objs[0]!))})`,
-            { hint: 'Delete the workload clusters that use this provider first, or run delete without --include-crd.' },
-          );
-        }
-      }
-    }
-
-    const objects: ObjectRef[] = [];
-    for (const obj of found) {
-      const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
-      if (crdKinds.has(`${group}/${obj.kind}`)) continue; // custom objects go with their CRD
-      const namespaced = obj.metadata.namespace !== undefined;
-      if (obj.kind === 'CustomResourceDefinition') {
-        if (options.includeCrd) objects.push(refOf(obj));
-      } else if (obj.kind === 'Namespace') {
-        if (options.includeNamespace && obj.metadata.name === provider.namespace) objects.push(refOf(obj));
-      } else if (webhookKinds.has(obj.kind)) {
-        objects.push(refOf(obj));
-      } else if (namespaced) {
-        objects.push(refOf(obj));
-      } else if ((obj.metadata.name ?? '').startsWith(`${provider.namespace}-`)) {
-        objects.push(refOf(obj));
-      }
-    }
-    entries.push({ provider, objects });
+    if (options.includeCrd) await checkCrdsUnused(client, provider, crds);
+    entries.push({ provider, objects: objectsToDelete(found, crdKinds, provider, options) });
   }
   return { entries };
 }

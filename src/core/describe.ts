@@ -156,15 +156,8 @@ export function validateDescribeOptions(options: DescribeClusterOptions): void {
   }
 }
 
-export async function describeCluster(
-  deps: DescribeClusterDeps,
-  options: DescribeClusterOptions,
-): Promise<DescribeResult> {
-  const { client } = deps;
-  validateDescribeOptions(options);
-  const namespace = options.namespace || client.currentNamespace;
-  const name = options.clusterName;
-
+/** The Cluster (NOT_FOUND when missing) and its machines and machine owners, read together after the check. */
+async function readClusterAndOwners(client: KubeClient, namespace: string, name: string) {
   // The checks, the Cluster and the lists of its machines and machine owners go out together; the
   // check's verdict is still the first thing reported.
   const handled = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
@@ -189,20 +182,74 @@ export async function describeCluster(
     KubeObject[],
     KubeObject[],
   ];
+  return { cluster, machines, machineSets, machineDeployments, machinePools };
+}
 
-  let resourceSetBinding: KubeObject | undefined;
-  if (options.showClusterResourceSets) {
-    try {
-      resourceSetBinding = await client.get({
-        apiVersion: addonsApiVersion,
-        kind: 'ClusterResourceSetBinding',
-        namespace,
-        name,
-      });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+/** One reference per kind of the machines' infrastructure and bootstrap objects. */
+function machineObjectKinds(machines: KubeObject[]): Iterable<GroupKindRef> {
+  const kinds = new Map<string, GroupKindRef>();
+  for (const m of machines) {
+    for (const r of [refAt(m, 'spec', 'infrastructureRef'), refAt(m, 'spec', 'bootstrap', 'configRef')])
+      if (r?.apiGroup && r.kind) kinds.set(`${r.apiGroup}/${r.kind}`, r);
+  }
+  return kinds.values();
+}
+
+/** The ClusterResourceSetBinding named after the cluster, if any. */
+async function readResourceSetBinding(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
+  try {
+    return await client.get({ apiVersion: addonsApiVersion, kind: 'ClusterResourceSetBinding', namespace, name });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    return undefined;
+  }
+}
+
+/** The template kinds --show-templates adds as rows: machine deployments' and the control plane's. */
+function templateKinds(
+  cluster: KubeObject,
+  machineDeployments: KubeObject[],
+  objects: Map<string, KubeObject>,
+): { apiGroup: string; kind: string }[] {
+  const kinds: { apiGroup: string; kind: string }[] = [];
+  for (const md of machineDeployments) {
+    for (const path of [
+      ['spec', 'template', 'spec', 'bootstrap', 'configRef'],
+      ['spec', 'template', 'spec', 'infrastructureRef'],
+    ]) {
+      const ref = refAt(md, ...path);
+      if (ref) kinds.push(ref);
     }
   }
+  const cpRef = refAt(cluster, 'spec', 'controlPlaneRef');
+  const cp = cpRef ? objects.get(`${cpRef.apiGroup}/${cpRef.kind}/${cpRef.name}`) : undefined;
+  const cpTemplate = refAt(cp, 'spec', 'machineTemplate', 'spec', 'infrastructureRef');
+  if (cpTemplate) kinds.push(cpTemplate);
+  return kinds;
+}
+
+export async function describeCluster(
+  deps: DescribeClusterDeps,
+  options: DescribeClusterOptions,
+): Promise<DescribeResult> {
+  const { client } = deps;
+  validateDescribeOptions(options);
+  const namespace = options.namespace || client.currentNamespace;
+  const name = options.clusterName;
+
+  const { cluster, machines, machineSets, machineDeployments, machinePools } = await readClusterAndOwners(
+    client,
+    namespace,
+    name,
+  );
+
+  const resourceSetBinding = options.showClusterResourceSets
+    ? await readResourceSetBinding(client, namespace, name)
+    : undefined;
 
   const crds = new CrdLabels(client);
   const objects = new Map<string, KubeObject>();
@@ -217,14 +264,8 @@ export async function describeCluster(
   };
   // What shapes the tree first (infrastructure cluster, control plane, machine pool templates); the
   // objects of each machine are read next, and only for the machines that show as rows of their own.
-  const machineRefs = machines.flatMap((m) => [
-    refAt(m, 'spec', 'infrastructureRef'),
-    refAt(m, 'spec', 'bootstrap', 'configRef'),
-  ]);
-  const machineKinds = new Map<string, GroupKindRef>();
-  for (const r of machineRefs) if (r?.apiGroup && r.kind) machineKinds.set(`${r.apiGroup}/${r.kind}`, r);
   await Promise.all([
-    crds.ensure(machineKinds.values()),
+    crds.ensure(machineObjectKinds(machines)),
     read([
       refAt(cluster, 'spec', 'infrastructureRef'),
       refAt(cluster, 'spec', 'controlPlaneRef'),
@@ -235,23 +276,7 @@ export async function describeCluster(
     ]),
   ]);
 
-  if (options.showTemplates) {
-    const templateKinds: { apiGroup: string; kind: string }[] = [];
-    for (const md of machineDeployments) {
-      for (const path of [
-        ['spec', 'template', 'spec', 'bootstrap', 'configRef'],
-        ['spec', 'template', 'spec', 'infrastructureRef'],
-      ]) {
-        const ref = refAt(md, ...path);
-        if (ref) templateKinds.push(ref);
-      }
-    }
-    const cpRef = refAt(cluster, 'spec', 'controlPlaneRef');
-    const cp = cpRef ? objects.get(`${cpRef.apiGroup}/${cpRef.kind}/${cpRef.name}`) : undefined;
-    const cpTemplate = refAt(cp, 'spec', 'machineTemplate', 'spec', 'infrastructureRef');
-    if (cpTemplate) templateKinds.push(cpTemplate);
-    await crds.ensure(templateKinds);
-  }
+  if (options.showTemplates) await crds.ensure(templateKinds(cluster, machineDeployments, objects));
 
   const resolve = (ref: GroupKindRef) => objects.get(keyOf(ref));
   const deferred: DeferredMachine[] = [];

@@ -199,17 +199,27 @@ export async function planInit(deps: InitDeps, options: InitOptions): Promise<In
     });
   }
 
+  problems.push(...combinationProblems(installed, planned));
+  problems.push(...crdNameProblems(components));
+
+  planned.sort((a, b) => providerTypeOrder(a.type) - providerTypeOrder(b.type) || a.name.localeCompare(b.name));
+  return { firstRun, providers: planned, problems, components };
+}
+
+/** Exactly one core provider, no provider twice, and every new provider on the core provider's contract. */
+function combinationProblems(installed: InstalledProvider[], planned: PlannedProvider[]): string[] {
+  const out: string[] = [];
   // Exactly one core provider, and no provider twice in this request.
   const cores = [
     ...installed.filter((p) => p.type === 'CoreProvider').map((p) => p.name),
     ...planned.filter((p) => p.type === 'CoreProvider' && !p.skip).map((p) => p.name),
   ];
   if (cores.length > 1)
-    problems.push(`there must be exactly one core provider; found ${cores.length} (${cores.join(', ')})`);
+    out.push(`there must be exactly one core provider; found ${cores.length} (${cores.join(', ')})`);
   const seen = new Set<string>();
   for (const p of planned) {
     const key = `${p.type}/${p.name}`;
-    if (seen.has(key)) problems.push(`the ${manifestLabel(p.name, p.type)} provider was requested twice`);
+    if (seen.has(key)) out.push(`the ${manifestLabel(p.name, p.type)} provider was requested twice`);
     seen.add(key);
   }
   // New providers must speak the core provider's contract.
@@ -217,16 +227,13 @@ export async function planInit(deps: InitDeps, options: InitOptions): Promise<In
   if (coreContract) {
     for (const p of planned) {
       if (p.contract !== coreContract && p.type !== 'CoreProvider') {
-        problems.push(
+        out.push(
           `the ${manifestLabel(p.name, p.type)} provider ${p.version} implements the ${p.contract} contract, but the core provider implements ${coreContract}`,
         );
       }
     }
   }
-  problems.push(...crdNameProblems(components));
-
-  planned.sort((a, b) => providerTypeOrder(a.type) - providerTypeOrder(b.type) || a.name.localeCompare(b.name));
-  return { firstRun, providers: planned, problems, components };
+  return out;
 }
 
 function crdNameProblems(components: ProviderComponents[]): string[] {
@@ -245,6 +252,52 @@ export interface InitResult {
   installed: InstalledProvider[];
   skipped: PlannedProvider[];
   certManager: CertManagerOutcome | 'not-needed';
+}
+
+/**
+ * An object left with an immutable field set differently (an interrupted install of another
+ * version, another tool) would stop the install halfway: find it before anything is written.
+ */
+async function checkNoImmutableConflicts(client: KubeClient, toInstall: ProviderComponents[]): Promise<void> {
+  const conflicts: { ref: ObjectRef; error: ClusterctlError }[] = [];
+  for (const c of toInstall) conflicts.push(...(await findImmutableConflicts(client, c.objects)));
+  if (conflicts.length > 0) {
+    throw new AggregateClusterctlError(
+      'the providers cannot be installed over objects that already exist',
+      conflicts.map((c) => c.error),
+      {
+        hint: `Nothing was changed on the cluster. These objects exist with a definition that cannot be updated in place (left by an earlier install of another version, or created by another tool): delete them (${conflicts.map((c) => kubectlDelete(c.ref)).join('; ')}) and re-run the same init; to change the version of an installed provider, use "clusterctl upgrade apply".`,
+      },
+    );
+  }
+}
+
+/** --wait-providers: every provider's Deployments Available, the failures reported together. */
+async function waitForProviders(
+  deps: InitDeps,
+  ordered: ProviderComponents[],
+  options: InitOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { client, reporter } = deps;
+  const errors: ClusterctlError[] = [];
+  for (const c of ordered) {
+    const label = manifestLabel(c.name, c.type);
+    const task = reporter.task(`Waiting for ${label} to be available`);
+    try {
+      await waitForDeployments(client, c.objects, {
+        timeoutMs: options.waitProviderTimeoutMs ?? 300_000,
+        signal,
+        onWaiting: (pending) => task.update(`Waiting for ${label}: Deployment ${pending.join(', ')} not yet Available`),
+      });
+      task.succeed(`${label} is available`);
+    } catch (error) {
+      task.fail(`${label} is not available`);
+      if (error instanceof ClusterctlError) errors.push(error);
+      else throw error;
+    }
+  }
+  if (errors.length > 0) throw new AggregateClusterctlError('some providers did not become available', errors);
 }
 
 /** Runs init: plan, validate, cert-manager, install in type order, inventory, optional wait. */
@@ -277,22 +330,10 @@ export async function init(deps: InitDeps, options: InitOptions, signal?: AbortS
     return { plan, installed: [], skipped, certManager: 'not-needed' };
   }
 
-  // An object left with an immutable field set differently (an interrupted install of another
-  // version, another tool) would stop the install halfway: find it before anything is written.
-  const conflicts: { ref: ObjectRef; error: ClusterctlError }[] = [];
-  for (const c of toInstall) conflicts.push(...(await findImmutableConflicts(client, c.objects)));
-  if (conflicts.length > 0) {
-    throw new AggregateClusterctlError(
-      'the providers cannot be installed over objects that already exist',
-      conflicts.map((c) => c.error),
-      {
-        hint: `Nothing was changed on the cluster. These objects exist with a definition that cannot be updated in place (left by an earlier install of another version, or created by another tool): delete them (${conflicts.map((c) => kubectlDelete(c.ref)).join('; ')}) and re-run the same init; to change the version of an installed provider, use "clusterctl upgrade apply".`,
-      },
-    );
-  }
+  await checkNoImmutableConflicts(client, toInstall);
 
   const certManager = await ensureCertManager(
-    { client, reporter, fetchManifest: deps.fetchCertManager },
+    { client, reporter, fetchManifest: deps.fetchCertManager, signal },
     deps.certManager,
   );
 
@@ -331,26 +372,6 @@ export async function init(deps: InitDeps, options: InitOptions, signal?: AbortS
 
   await waitForCrdsEstablished(client, appliedCrds, signal);
 
-  if (options.waitProviders) {
-    const errors: ClusterctlError[] = [];
-    for (const c of ordered) {
-      const label = manifestLabel(c.name, c.type);
-      const task = reporter.task(`Waiting for ${label} to be available`);
-      try {
-        await waitForDeployments(client, c.objects, {
-          timeoutMs: options.waitProviderTimeoutMs ?? 300_000,
-          signal,
-          onWaiting: (pending) =>
-            task.update(`Waiting for ${label}: Deployment ${pending.join(', ')} not yet Available`),
-        });
-        task.succeed(`${label} is available`);
-      } catch (error) {
-        task.fail(`${label} is not available`);
-        if (error instanceof ClusterctlError) errors.push(error);
-        else throw error;
-      }
-    }
-    if (errors.length > 0) throw new AggregateClusterctlError('some providers did not become available', errors);
-  }
+  if (options.waitProviders) await waitForProviders(deps, ordered, options, signal);
   return { plan, installed, skipped, certManager };
 }

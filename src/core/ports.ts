@@ -119,13 +119,17 @@ export interface KubeClient {
  * One provider repository (GitHub releases, GitLab packages, a local folder). Mirrors the Go
  * tool's repository interface.
  */
-export interface ProviderRepository {
+export interface ProviderRepository extends VersionReader {
   /** The version used when none is given ("latest", resolved when the repository is opened). */
   defaultVersion(): string;
   /** The URL or path prefix without the version part, for `--describe` and `config repositories`. */
   rootPath(): string;
   /** The components file name, e.g. `infrastructure-components.yaml`. */
   componentsPath(): string;
+}
+
+/** What release resolution (core/repository/versions.ts) reads from a repository. */
+export interface VersionReader {
   /** Every version the repository has (semver, `v`-prefixed). */
   getVersions(signal?: AbortSignal): Promise<string[]>;
   /** Reads one file of one release; NOT_FOUND names the release and the file. */

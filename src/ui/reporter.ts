@@ -46,6 +46,7 @@ function formatFields(fields: Record<string, unknown> | undefined): string {
     .join('');
 }
 
+// long-function: closure factory: each output mode's methods share the streams and the active task.
 export function createReporter(options: ReporterOptions): Reporter {
   const { stream, verbosity } = options;
   const now = options.now ?? Date.now;

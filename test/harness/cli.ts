@@ -48,14 +48,27 @@ function runDelayNs(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * A temporary HOME for one CLI run unless `env` sets HOME: `home` is undefined when the test chose
+ * one; `remove` deletes the temporary folder (safe to call twice).
+ */
+export function temporaryHome(env: Record<string, string | undefined> | undefined): {
+  home: string | undefined;
+  remove: () => void;
+} {
+  if (env !== undefined && 'HOME' in env) return { home: undefined, remove: () => undefined };
+  const home = mkdtempSync(join(tmpdir(), 'clusterctl-home-'));
+  return { home, remove: () => rmSync(home, { recursive: true, force: true }) };
+}
+
 export function runClusterctl(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     // A clean, predictable environment: no colours, no user kubeconfig, no user config, and a
     // temporary HOME (removed afterwards) unless the test sets HOME itself, so no run reads or
     // writes the real ~/.cluster-api, ~/.kube or ~/.cache.
-    const tempHome = 'HOME' in (options.env ?? {}) ? undefined : mkdtempSync(join(tmpdir(), 'clusterctl-home-'));
-    if (tempHome) env.HOME = tempHome;
+    const tempHome = temporaryHome(options.env);
+    if (tempHome.home !== undefined) env.HOME = tempHome.home;
     for (const key of ['PATH', 'TMPDIR', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'KUBEBUILDER_ASSETS']) {
       const v = process.env[key];
       if (v !== undefined) env[key] = v;
@@ -88,14 +101,14 @@ export function runClusterctl(args: string[], options: RunOptions = {}): Promise
         ? undefined
         : setTimeout(() => child.kill(options.killSignal ?? 'SIGKILL'), options.killAfterMs);
     child.on('error', (err) => {
-      if (tempHome) rmSync(tempHome, { recursive: true, force: true });
+      tempHome.remove();
       reject(err);
     });
     child.on('exit', () => clearInterval(sampler));
     child.on('close', (code) => {
       clearTimeout(timer);
       if (killer) clearTimeout(killer);
-      if (tempHome) rmSync(tempHome, { recursive: true, force: true });
+      tempHome.remove();
       resolve({
         stdout,
         stderr,

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { CliResult, RunOptions } from './cli.js';
+import { temporaryHome, type CliResult, type RunOptions } from './cli.js';
 
 export const goClusterctlVersion = 'v1.13.5';
 
@@ -48,14 +48,17 @@ export function goModuleVersionProblem(binary: string, module: string, version: 
   return problem;
 }
 
-export function runGoClusterctl(binary: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: options.env?.HOME ?? process.env.HOME ?? '/tmp',
-    CLUSTERCTL_DISABLE_VERSIONCHECK: 'true',
-  };
+/** Runs the Go reference binary like runClusterctl runs ours: a temporary HOME unless the test sets one. */
+export async function runGoClusterctl(binary: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const tempHome = temporaryHome(options.env);
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', CLUSTERCTL_DISABLE_VERSIONCHECK: 'true' };
+  if (tempHome.home !== undefined) env.HOME = tempHome.home;
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-  return runProcess(binary, args, { env, cwd: options.cwd, input: options.input });
+  try {
+    return await runProcess(binary, args, { env, cwd: options.cwd, input: options.input });
+  } finally {
+    tempHome.remove();
+  }
 }
 
 /** Runs an executable with exactly this environment, capturing its output. */

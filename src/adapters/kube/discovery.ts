@@ -22,6 +22,7 @@ export interface Discovery {
   ) => Promise<string>;
 }
 
+// long-function: closure factory: the lookups share the discovery cache.
 export function createDiscovery(target: ApiTarget, requester: Requester): Discovery {
   const cache = new Map<string, Promise<ApiResource[]>>();
 

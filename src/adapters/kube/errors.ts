@@ -89,6 +89,7 @@ export function networkError(target: ApiTarget, error: TransportError, what: str
   );
 }
 
+// long-function: one case per HTTP status; the messages read best side by side.
 export function httpError(target: ApiTarget, res: HttpResult, what: string): ClusterctlError {
   const { server, context, user } = target;
   const status = parseStatus(res.body);

@@ -17,6 +17,7 @@
  *   AlreadyExists, returns the object that attempt created.
  */
 import type { Reporter } from '../../core/ports.js';
+import { sleep } from '../../core/sleep.js';
 import { ClusterctlError } from '../../errors.js';
 import { TransportError, type Transport } from '../net/transport.js';
 import { networkError, type ApiTarget, type HttpResult } from './errors.js';
@@ -88,22 +89,14 @@ export function parseWarnings(header: string | string[] | undefined): string[] {
   return out;
 }
 
-function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new TransportError('ABORTED', 'the request was interrupted', { sent: false }));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new TransportError('ABORTED', 'the request was interrupted', { sent: false }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The shared sleep; an interrupted wait ends like an interrupted request. */
+async function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, signal);
+  } catch (error) {
+    if (signal?.aborted) throw new TransportError('ABORTED', 'the request was interrupted', { sent: false });
+    throw error;
+  }
 }
 
 function retryAfterMs(res: HttpResult): number | undefined {
@@ -112,6 +105,7 @@ function retryAfterMs(res: HttpResult): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 10) * 1000 : undefined;
 }
 
+// long-function: closure factory: the retry layer's helpers share the outage state.
 export function createRequester(deps: RequesterDeps): Requester {
   const { target, policy, reporter } = deps;
   /** The server answered this client at least once. */

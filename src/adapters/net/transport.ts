@@ -281,6 +281,7 @@ function collectBody(
 }
 
 /** Creates a transport; agents (keep-alive) are shared by all requests made through it. */
+// long-function: closure factory: the request helpers share the keep-alive agents and proxy settings.
 export function createTransport(options: TransportOptions = {}): Transport {
   const connectTimeoutMs = options.connectTimeoutMs ?? defaultConnectTimeoutMs;
   const deadlineMs = options.deadlineMs ?? defaultDeadlineMs;

@@ -189,6 +189,7 @@ export function githubApiError(response: HttpResponse, what: string, hasToken: b
   );
 }
 
+// long-function: closure factory: the repository methods share the release and file caches.
 export function createGitHubRepository(url: string, options: GitHubRepositoryOptions): RepositorySource {
   const parts = parseGitHubUrl(url);
   const { owner, repo } = parts;

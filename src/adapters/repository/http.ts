@@ -113,6 +113,7 @@ function originOf(url: string): string {
   }
 }
 
+// long-function: closure factory: get/redirect/retry helpers share the agents and options.
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const doFetch = options.fetch ?? globalThis.fetch;
   const connectTimeoutMs = options.connectTimeoutMs ?? defaultConnectTimeoutMs;

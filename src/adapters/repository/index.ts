@@ -10,7 +10,13 @@
  * (core/repository/versions.ts latestContractRelease), so adapters stay free of domain rules.
  */
 import { ClusterctlError, wrapError } from '../../errors.js';
-import { silentReporter, type KubeClient, type ProviderRepository, type Reporter } from '../../core/ports.js';
+import {
+  silentReporter,
+  type KubeClient,
+  type ProviderRepository,
+  type Reporter,
+  type VersionReader,
+} from '../../core/ports.js';
 import { manifestLabel, type ProviderConfig } from '../../types.js';
 import { withDiskCache } from './cache.js';
 import { createConfigMapRepository } from './configmap.js';
@@ -22,7 +28,7 @@ import { createLocalRepository } from './local.js';
 import { createOciRepository, parseOciUrl } from './oci.js';
 import { registryAccess } from './oci-config.js';
 import { withOverrides } from './overrides.js';
-import { latestVersionTag, type RepositoryKind, type RepositorySource, type VersionSource } from './repository.js';
+import { latestVersionTag, type RepositoryKind, type RepositorySource } from './repository.js';
 
 export { withDiskCache, defaultVersionsTtlMs, type RepositoryCacheOptions } from './cache.js';
 export {
@@ -48,7 +54,7 @@ export {
 export { createLocalRepository, parseLocalUrl, type LocalUrlParts } from './local.js';
 export { overridePath, readOverride, withOverrides, type OverridesOptions } from './overrides.js';
 export { readSource, type ReadSourceDeps } from './source-reader.js';
-export type { RepositoryKind, RepositorySource, VersionSource } from './repository.js';
+export type { RepositoryKind, RepositorySource } from './repository.js';
 
 /** What the repositories need from the configuration (ClusterctlConfig satisfies it). */
 export interface RepositoryConfig {
@@ -74,7 +80,7 @@ export interface RepositoryEndpoints {
 }
 
 /** Resolves `latest` for a repository (pass core's latestContractRelease). */
-export type LatestResolver = (reader: VersionSource, options: { signal?: AbortSignal | undefined }) => Promise<string>;
+export type LatestResolver = (reader: VersionReader, options: { signal?: AbortSignal | undefined }) => Promise<string>;
 
 /** Per-run memo of versions and files, shared by every repository created with it. */
 export interface RepositoryMemo {

@@ -15,6 +15,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ClusterctlError } from '../../errors.js';
 import { silentReporter, type Reporter } from '../../core/ports.js';
+import { sleep } from '../../core/sleep.js';
 import type { RegistryCredential } from './oci-auth.js';
 import { describeNetworkError } from './http.js';
 
@@ -89,10 +90,6 @@ export function parseChallenge(header: string | undefined): Challenge | undefine
   return { scheme: (match[1] ?? '').toLowerCase(), params };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function basic(credential: RegistryCredential): string {
   return `Basic ${Buffer.from(`${credential.username ?? ''}:${credential.password ?? ''}`).toString('base64')}`;
 }
@@ -106,6 +103,7 @@ const tlsHintCodes = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+// long-function: closure factory: short request/auth/retry helpers share the token cache and options.
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const host = options.host;
   const scheme = options.insecure ? 'http' : 'https';
@@ -215,6 +213,18 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     });
   }
 
+  /** Waits before retry `attempt + 1`; an interrupt ends the wait like an interrupted request. */
+  async function backOff(attempt: number, { url, signal }: Call): Promise<void> {
+    try {
+      await sleep(backoffMs * 2 ** attempt, signal);
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+      throw new ClusterctlError('INTERRUPTED', `request to the registry ${new URL(url).host} interrupted`, {
+        cause: signal.reason,
+      });
+    }
+  }
+
   /** One exchange with retries for network errors and 5xx on idempotent methods. */
   async function exchange(call: Call): Promise<RegistryResponse> {
     const { method, url } = call;
@@ -224,7 +234,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         const response = await send(call);
         reporter.debug(6, 'Registry request', { method, url, status: response.status });
         if (idempotent && response.status >= 500 && attempt < retries) {
-          await sleep(backoffMs * 2 ** attempt);
+          await backOff(attempt, call);
           continue;
         }
         return response;
@@ -237,7 +247,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
           !/did not answer within/.test(error.message);
         if (!retryable) throw error;
         reporter.debug(5, 'Retrying registry request', { method, url, attempt: attempt + 2 });
-        await sleep(backoffMs * 2 ** attempt);
+        await backOff(attempt, call);
       }
     }
   }

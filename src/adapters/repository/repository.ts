@@ -15,10 +15,4 @@ export interface RepositorySource extends ProviderRepository {
   readonly cacheKey: string | undefined;
 }
 
-/** What release resolution reads (the same shape as core/repository/versions.ts VersionReader). */
-export interface VersionSource {
-  getVersions(signal?: AbortSignal): Promise<string[]>;
-  getFile(version: string, path: string, signal?: AbortSignal): Promise<Uint8Array>;
-}
-
 export const latestVersionTag = 'latest';

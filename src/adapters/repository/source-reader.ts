@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClusterctlError, isClusterctlError } from '../../errors.js';
+import { ClusterctlError, httpStatusErrorCode, isClusterctlError } from '../../errors.js';
 import { githubApiError, githubHost, resolveGitHubEndpoints, type GitHubEndpoints } from './github.js';
 import { createHttpClient, displayUrl, responseJson, type HttpClient } from './http.js';
 
@@ -113,17 +113,14 @@ export async function readSource(from: string, deps: ReadSourceDeps = {}): Promi
   const response = await http.get(from, { signal: deps.signal });
   if (response.status !== 200) {
     throw new ClusterctlError(
-      response.status === 404
-        ? 'NOT_FOUND'
-        : response.status === 401 || response.status === 403
-          ? 'UNAUTHORIZED'
-          : 'UNREACHABLE',
+      httpStatusErrorCode(response.status),
       `failed to get file ${displayUrl(from)}: got HTTP ${response.status}`,
     );
   }
   return response.body;
 }
 
+// long-function: the blob and release-download URL forms share the parsed slug, endpoints and headers (split candidate).
 async function readGitHub(url: URL, http: HttpClient, deps: ReadSourceDeps): Promise<Uint8Array> {
   const parts = url.pathname.replace(/^\//, '').split('/').map(decodeURIComponent);
   if (parts.length < 5) {

@@ -59,6 +59,7 @@ export async function loadAgeKeys(value: string, flag: string): Promise<Director
   return { recipients, identities };
 }
 
+// long-function: closure factory: read/write/remove share the folder, keys and index.
 export async function openObjectDirectory(
   path: string,
   flag: '--to-directory' | '--from-directory',

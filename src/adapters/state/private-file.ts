@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { sleep } from '../../core/sleep.js';
 import { ClusterctlError } from '../../errors.js';
 
 /** Turns a failed write of `path` into a clear error naming the file and the fix. */
@@ -69,7 +70,7 @@ async function lockFile(file: string, waitMs: number): Promise<() => Promise<voi
           hint: `Wait for the other command to finish; if none is running, remove ${lock}.`,
         });
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
 }

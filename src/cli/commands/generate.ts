@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { createHttpClient, githubEndpointsFromEnv, readSource } from '../../adapters/repository/index.js';
 import { ClusterctlError } from '../../errors.js';
 import { listInstalledProviders } from '../../core/cluster/inventory.js';
-import { checkManagementCluster } from '../../core/cluster/management-cluster.js';
+import { findOptionalManagementCluster } from '../../core/cluster/management-cluster.js';
 import { generateCluster, generateYaml, type GenerateClusterDeps } from '../../core/generate.js';
 import type { KubeClient } from '../../core/ports.js';
 import { parseInt64Flag } from '../../core/validation.js';
@@ -34,26 +34,6 @@ function parseCount(flag: string, value: string | undefined): bigint | undefined
 }
 
 /** The management cluster, when one is reachable and runs Cluster API; otherwise undefined (or an error if --kubeconfig was explicit). */
-async function optionalCluster(
-  ctx: CliContext,
-): Promise<{ client?: KubeClient; currentNamespace?: string; capi: boolean }> {
-  const explicit = Boolean(ctx.global.kubeconfig);
-  let client: KubeClient;
-  try {
-    client = await managementClient(ctx);
-  } catch (error) {
-    if (explicit) throw error;
-    return { capi: false };
-  }
-  try {
-    await checkManagementCluster(client, { strict: true });
-    return { client, currentNamespace: client.currentNamespace, capi: true };
-  } catch (error) {
-    if (explicit && !(error instanceof ClusterctlError && error.code === 'NOT_FOUND')) throw error;
-    return { client, currentNamespace: client.currentNamespace, capi: false };
-  }
-}
-
 interface ClusterFlags {
   targetNamespace?: string;
   kubernetesVersion?: string;
@@ -207,7 +187,7 @@ async function generateClusterCommand(ctx: CliContext, opts: ClusterFlags, args:
   const workerMachineCount = parseCount('--worker-machine-count', opts.workerMachineCount);
   const services = await createProviderServices(ctx);
   const config = services.config;
-  const cluster = await optionalCluster(ctx);
+  const cluster = await findOptionalManagementCluster(() => managementClient(ctx), Boolean(ctx.global.kubeconfig));
   const result = await generateCluster(
     {
       lookup: (name) => config.variable(name),

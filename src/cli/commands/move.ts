@@ -75,7 +75,8 @@ function summary(result: MoveResult): string {
   return `Moved ${result.plan.objectCount} objects (${result.plan.clusters.length} clusters) in ${seconds}s, ${rate} objects/s${kinds ? `: ${kinds}` : ''}`;
 }
 
-async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
+/** Rejects flag combinations and values move cannot use, before anything is read. */
+function validateMoveFlags(ctx: CliContext, opts: MoveFlags): void {
   const global = ctx.global as Record<string, unknown>;
   const given = { ...opts, kubeconfig: global.kubeconfig } as Record<string, unknown>;
   for (const [a, b] of exclusive) {
@@ -100,8 +101,6 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
       'INVALID_ARGUMENT',
       `invalid --concurrency "${opts.concurrency}": use a whole number >= 1`,
     );
-  const hideApiWarnings = opts.hideApiWarnings as HideApiWarnings;
-  const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
   if (!opts.toKubeconfig && !opts.toDirectory && !opts.fromDirectory && !opts.dryRun) {
     throw new ClusterctlError(
       'INVALID_ARGUMENT',
@@ -109,6 +108,12 @@ async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
       { hint: 'Example: clusterctl move --to-kubeconfig target.kubeconfig -n my-namespace' },
     );
   }
+}
+
+async function run(ctx: CliContext, opts: MoveFlags): Promise<void> {
+  validateMoveFlags(ctx, opts);
+  const hideApiWarnings = opts.hideApiWarnings as HideApiWarnings;
+  const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
 
   ctx.interruptHint =
     'Re-run the same command to finish the move, or add --rollback to return everything to the source.';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { rollout, type RolloutAction } from '../../core/rollout.js';
 import { managementClient } from '../kube.js';
-import type { CommandRunner } from '../program.js';
+import type { CommandRunner } from '../context.js';
 
 const actions: { action: RolloutAction; description: string }[] = [
   { action: 'restart', description: 'Restart a cluster-api resource' },

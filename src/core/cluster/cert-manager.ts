@@ -51,13 +51,13 @@ function meansNotReady(error: unknown): boolean {
 }
 
 /** True when cert-manager answers: its CRDs are served and its webhook admits test objects. */
-export async function probeCertManager(client: KubeClient): Promise<boolean> {
+export async function probeCertManager(client: KubeClient, signal?: AbortSignal): Promise<boolean> {
   const objects = probeObjects();
   // A scratch namespace left by an earlier probe may still be terminating: wait for it to go.
   for (let i = 0; i < 600; i++) {
     const ns = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: probeNamespace });
     if (!ns?.metadata.deletionTimestamp) break;
-    await defaultSleep(100);
+    await defaultSleep(100, signal);
   }
   try {
     for (const obj of objects) {
@@ -124,7 +124,9 @@ export interface EnsureCertManagerDeps {
   reporter: Reporter;
   /** Fetches the cert-manager manifest objects (image overrides applied). */
   fetchManifest: (settings: CertManagerSettings) => Promise<KubeObject[]>;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Ends the waits for cert-manager early (the command was interrupted). */
+  signal?: AbortSignal | undefined;
 }
 
 export type CertManagerOutcome = 'already-installed' | 'installed' | 'externally-provisioned';
@@ -133,10 +135,11 @@ export type CertManagerOutcome = 'already-installed' | 'installed' | 'externally
 async function waitForCertManager(
   client: KubeClient,
   settings: CertManagerSettings,
-  sleep: (ms: number) => Promise<void>,
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const deadline = Date.now() + settings.timeoutMs;
-  while (!(await probeCertManager(client))) {
+  while (!(await probeCertManager(client, signal))) {
     if (Date.now() > deadline) {
       throw new ClusterctlError(
         'TIMEOUT',
@@ -146,7 +149,7 @@ async function waitForCertManager(
         },
       );
     }
-    await sleep(250);
+    await sleep(250, signal);
   }
 }
 
@@ -159,11 +162,11 @@ export async function ensureCertManager(
   deps: EnsureCertManagerDeps,
   settings: CertManagerSettings,
 ): Promise<CertManagerOutcome> {
-  const { client, reporter } = deps;
+  const { client, reporter, signal } = deps;
   const sleep = deps.sleep ?? defaultSleep;
   if (settings.externallyProvisioned) {
     const deadline = Date.now() + settings.timeoutMs;
-    while (!(await probeCertManager(client))) {
+    while (!(await probeCertManager(client, signal))) {
       if (Date.now() > deadline) {
         throw new ClusterctlError(
           'TIMEOUT',
@@ -173,12 +176,12 @@ export async function ensureCertManager(
           },
         );
       }
-      await sleep(1000);
+      await sleep(1000, signal);
     }
     await removeProbeNamespace(client);
     return 'externally-provisioned';
   }
-  if (await probeCertManager(client)) {
+  if (await probeCertManager(client, signal)) {
     reporter.debug(0, 'Skipping installing cert-manager as it is already installed');
     await removeProbeNamespace(client);
     return 'already-installed';
@@ -190,7 +193,7 @@ export async function ensureCertManager(
       onProgress: (n, total) => task.update(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
     });
     task.update(`Waiting for cert-manager ${settings.version} to be available`);
-    await waitForCertManager(client, settings, sleep);
+    await waitForCertManager(client, settings, sleep, signal);
     await removeProbeNamespace(client);
     task.succeed(`cert-manager ${settings.version} installed`);
     return 'installed';
@@ -261,10 +264,12 @@ export async function upgradeCertManager(
     onProgress: (n, total) => onProgress(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
   });
   onProgress(`Waiting for cert-manager ${settings.version} to be available`);
-  await waitForCertManager(client, settings, sleep);
+  await waitForCertManager(client, settings, sleep, deps.signal);
   await removeProbeNamespace(client);
 
-  for (const [name, n] of (await migrateAfterCrdUpgrade(client, crds, hashes, { onProgress: report })).migrated)
+  for (const [name, n] of (
+    await migrateAfterCrdUpgrade(client, crds, hashes, { onProgress: report, signal: deps.signal })
+  ).migrated)
     migrated.set(name, (migrated.get(name) ?? 0) + n);
   return { deleted, applied, migrated };
 }

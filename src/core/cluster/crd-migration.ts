@@ -159,7 +159,11 @@ export async function migrateAfterCrdUpgrade(
   client: KubeClient,
   newCrds: readonly KubeObject[],
   before: Map<string, string | undefined>,
-  options: CrdMigrationOptions & { timeoutMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+  options: CrdMigrationOptions & {
+    timeoutMs?: number;
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<CrdMigrationResult> {
   const sleep = options.sleep ?? defaultSleep;
   const migrated = new Map<string, number>();
@@ -181,7 +185,7 @@ export async function migrateAfterCrdUpgrade(
             },
           );
         }
-        await sleep(100);
+        await sleep(100, options.signal);
       }
     }
     const count = await migrateCrd(client, current, options);

@@ -88,7 +88,7 @@ export async function waitForCrdsEstablished(
   names: readonly string[],
   signal?: AbortSignal,
 ): Promise<void> {
-  await mapWithConcurrency(names, 8, (name) => waitForCrdEstablished(client, name), signal);
+  await mapWithConcurrency(names, 8, (name) => waitForCrdEstablished(client, name, undefined, signal), signal);
 }
 
 /** The group/kind an object of this CRD has. */
@@ -124,7 +124,7 @@ export async function applyComponents(
             if (!(options.recreateImmutable && error instanceof ClusterctlError && error.code === 'IMMUTABLE_FIELD'))
               throw error;
             options.onRecreate?.(obj);
-            await deleteAndWait(client, refOf(obj));
+            await deleteAndWait(client, refOf(obj), options.signal);
             await client.apply(obj, { force: true, fieldManager });
           }
         } catch (error) {
@@ -204,7 +204,12 @@ export function kubectlDelete(ref: ObjectRef): string {
 }
 
 /** Deletes an object and waits (bounded) until the API server no longer has it. */
-async function deleteAndWait(client: KubeClient, ref: ObjectRef, timeoutMs = 60_000): Promise<void> {
+async function deleteAndWait(
+  client: KubeClient,
+  ref: ObjectRef,
+  signal: AbortSignal | undefined,
+  timeoutMs = 60_000,
+): Promise<void> {
   await client.delete(ref, { propagationPolicy: 'Background' });
   const deadline = Date.now() + timeoutMs;
   while (await client.get(ref)) {
@@ -215,7 +220,7 @@ async function deleteAndWait(client: KubeClient, ref: ObjectRef, timeoutMs = 60_
         { hint: `Check its finalizers (kubectl get ${ref.kind.toLowerCase()} -o yaml), then re-run the command.` },
       );
     }
-    await sleep(100);
+    await sleep(100, signal);
   }
 }
 

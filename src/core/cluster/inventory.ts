@@ -104,7 +104,12 @@ export function providerObject(p: Omit<InstalledProvider, 'name'> & { name?: str
 }
 
 /** Polls until a CRD reports Established=True. */
-export async function waitForCrdEstablished(client: KubeClient, name: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForCrdEstablished(
+  client: KubeClient,
+  name: string,
+  timeoutMs = 60_000,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const crd = await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
@@ -120,7 +125,7 @@ export async function waitForCrdEstablished(client: KubeClient, name: string, ti
         },
       );
     }
-    await sleep(100);
+    await sleep(100, signal);
   }
 }
 

@@ -64,3 +64,36 @@ export async function checkManagementCluster(client: KubeClient, check: Manageme
     );
   }
 }
+
+/** The cluster `generate cluster` reads installed providers and ClusterClasses from, when there is one. */
+export interface OptionalManagementCluster {
+  client?: KubeClient;
+  currentNamespace?: string;
+  /** True when the cluster is a Cluster API management cluster. */
+  capi: boolean;
+}
+
+/**
+ * Finds the management cluster a command may use but does not need: no cluster when no kubeconfig
+ * connects, or when the cluster has no Cluster API, unless the user named the kubeconfig
+ * (`explicit`), whose failures are then reported (except a cluster without Cluster API).
+ */
+export async function findOptionalManagementCluster(
+  connect: () => Promise<KubeClient>,
+  explicit: boolean,
+): Promise<OptionalManagementCluster> {
+  let client: KubeClient;
+  try {
+    client = await connect();
+  } catch (error) {
+    if (explicit) throw error;
+    return { capi: false };
+  }
+  try {
+    await checkManagementCluster(client, { strict: true });
+    return { client, currentNamespace: client.currentNamespace, capi: true };
+  } catch (error) {
+    if (explicit && !(error instanceof ClusterctlError && error.code === 'NOT_FOUND')) throw error;
+    return { client, currentNamespace: client.currentNamespace, capi: false };
+  }
+}

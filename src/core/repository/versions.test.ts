@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../../errors.js';
-import { latestContractRelease, latestPatchRelease, sortVersionsNewestFirst, type VersionReader } from './versions.js';
+import type { VersionReader } from '../ports.js';
+import { latestContractRelease, latestPatchRelease, sortVersionsNewestFirst } from './versions.js';
 
 function metadata(series: [number, number, string][]): string {
   return [

@@ -8,13 +8,8 @@
  */
 import { compare, parse as parseSemverStrict, type SemVer } from 'semver';
 import { ClusterctlError, isClusterctlError, wrapError } from '../../errors.js';
+import type { VersionReader } from '../ports.js';
 import { currentContract, metadataFile, parseMetadata, releaseSeriesForContract } from './metadata.js';
-
-/** What release resolution needs from a repository (a subset of the ProviderRepository port). */
-export interface VersionReader {
-  getVersions(signal?: AbortSignal): Promise<string[]>;
-  getFile(version: string, path: string, signal?: AbortSignal): Promise<Uint8Array>;
-}
 
 /** How many of the newest versions are probed for a metadata.yaml before giving up. */
 const maxProbedVersions = 5;

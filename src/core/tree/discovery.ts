@@ -128,6 +128,7 @@ export function addMachineObjects(
  * show as rows of their own are listed there instead, for the caller to read just those objects and
  * add them with addMachineObjects (which machines are grouped never depends on them).
  */
+// long-function: adds the nodes in the order clusterctl's describe does; its helpers share the tree and the grouping options (split candidate).
 export function buildObjectTree(
   snapshot: DescribeSnapshot,
   options: DescribeTreeOptions = {},

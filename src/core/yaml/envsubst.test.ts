@@ -213,7 +213,7 @@ describe('inspectVariables / processTemplate (clusterctl simple processor)', () 
 });
 
 // ---------------------------------------------------------------------------------------------
-// Replay of drone/envsubst itself (scripts/update-envsubst-cases.sh)
+// Replay of clusterctl's simple processor (yamlprocessor + drone/envsubst), scripts/go-oracles
 // ---------------------------------------------------------------------------------------------
 
 interface RecordedCase {
@@ -225,14 +225,14 @@ interface RecordedCase {
 }
 
 const recorded = Object.values(
-  import.meta.glob<string>('../../../test/fixtures/envsubst-cases.jsonl', {
+  import.meta.glob<string>('../../../test/fixtures/go-oracles/envsubst-cases.jsonl', {
     query: '?raw',
     import: 'default',
     eager: true,
   }),
 )[0];
 
-describe('replay of drone/envsubst results recorded from Go', () => {
+describe('replay of yamlprocessor results recorded from Go', () => {
   const lines = (recorded ?? '').split('\n').filter((l) => l !== '');
   const header = JSON.parse(lines[0] ?? '{}') as { vars?: Record<string, string> };
   const vars = header.vars ?? {};
@@ -244,9 +244,12 @@ describe('replay of drone/envsubst results recorded from Go', () => {
 
   it.each(cases.map((c, i) => [i, c] as const))('case %i: %j', (_, c) => {
     if (c.variables !== undefined) {
-      expect(inspectVariables(c.text)).toEqual(
+      // GetVariableMap is a Go map: the recording lists its entries sorted by name.
+      const byName = [...inspectVariables(c.text)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      expect(byName).toEqual(
         c.variables.map((v) => ({ name: v.name, default: v.default ?? undefined, required: v.default === null })),
       );
+      expect(listVariableNames(c.text)).toEqual(c.variables.map((v) => v.name));
     }
     if (c.output !== undefined) {
       expect(processTemplate(c.text, lookupIn(vars))).toBe(c.output);

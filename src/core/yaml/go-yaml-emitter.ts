@@ -401,12 +401,23 @@ class Emitter {
 
   private writePlain(cps: number[], allowBreaks: boolean): void {
     if (!this.whitespace) this.put(' ');
+    this.writeFlowText(cps, (i) => allowBreaks && !isSpace(cps[i + 1]), false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  /**
+   * The text of a plain or single-quoted scalar as go-yaml writes it: past the best width a space
+   * becomes a line break where `mayFold(i)` allows, the first line break of a run is doubled, and
+   * with `doubleQuotes` a single quote is written twice.
+   */
+  private writeFlowText(cps: number[], mayFold: (i: number) => boolean, doubleQuotes: boolean): void {
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] ?? 0;
       if (isSpace(c)) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && !isSpace(cps[i + 1])) this.writeIndent();
+        if (!spaces && this.column > BEST_WIDTH && mayFold(i)) this.writeIndent();
         else this.put(' ');
         spaces = true;
       } else if (isBreak(c)) {
@@ -416,43 +427,18 @@ class Emitter {
         breaks = true;
       } else {
         if (breaks) this.writeIndent();
+        if (doubleQuotes && c === 0x27) this.put("'");
         this.put(String.fromCodePoint(c));
         this.indention = false;
         spaces = false;
         breaks = false;
       }
     }
-    this.whitespace = false;
-    this.indention = false;
   }
 
   private writeSingleQuoted(cps: number[], allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < cps.length; i++) {
-      const c = cps[i] ?? 0;
-      if (isSpace(c)) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cps.length - 1 && !isSpace(cps[i + 1])) {
-          this.writeIndent();
-        } else {
-          this.put(' ');
-        }
-        spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(c);
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        if (c === 0x27) this.put("'");
-        this.put(String.fromCodePoint(c));
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
+    this.writeFlowText(cps, (i) => allowBreaks && i > 0 && i < cps.length - 1 && !isSpace(cps[i + 1]), true);
     this.writeIndicator("'", false, false, false);
     this.whitespace = false;
     this.indention = false;

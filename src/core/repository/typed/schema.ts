@@ -6,7 +6,7 @@
  * know, for every field, its JSON name, its type and whether it is omitted when empty.
  *
  * GENERATED from k8s.io/api, k8s.io/apiextensions-apiserver and k8s.io/apimachinery v0.35.4 (the
- * versions clusterctl v1.13 builds with) by ./schema-generator.go; do not edit by hand.
+ * versions clusterctl v1.13.5 builds with) by scripts/go-oracles (npm run oracles); do not edit by hand.
  *
  * Encoding: a struct is a space-separated list of `jsonName:type` fields (an empty name is an
  * embedded struct whose fields are inlined). A trailing `?` marks `omitempty`, `!` marks `omitzero`.

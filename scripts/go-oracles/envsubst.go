@@ -1,36 +1,24 @@
-// Command envsubst-oracle evaluates templates with drone/envsubst, the library clusterctl uses, the
-// way clusterctl's simple processor calls it (legacy spacing rewrite, first-occurrence inspection,
-// missing required variables, then Eval), and prints the results as JSON lines. The templates are a
-// hand-picked list plus pseudo-random ones from a fixed seed. scripts/update-envsubst-cases.sh uses it
-// to record test/fixtures/envsubst-cases.jsonl for src/core/yaml/envsubst.test.ts; it is not part of
-// clusterctl-ts.
 package main
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/drone/envsubst/v2"
-	"github.com/drone/envsubst/v2/parse"
+	"sigs.k8s.io/cluster-api/cmd/clusterctl/client/yamlprocessor"
 )
-
-type input struct {
-	Text string            `json:"text"`
-	Vars map[string]string `json:"vars"`
-}
 
 type variable struct {
 	Name    string  `json:"name"`
 	Default *string `json:"default"`
 }
 
-type result struct {
+type envsubstCase struct {
 	Text      string     `json:"text"`
 	Output    *string    `json:"output,omitempty"`
 	Error     string     `json:"error,omitempty"`
@@ -38,84 +26,49 @@ type result struct {
 	Variables []variable `json:"variables,omitempty"`
 }
 
-// The same pattern clusterctl uses for `${ VAR }`, `${ VAR}` and `${VAR }`.
-var spaced = regexp.MustCompile(`(\${(\s+([A-Za-z0-9_$]+)\s+)})|(\${(\s+([A-Za-z0-9_$]+))})|(\${(([A-Za-z0-9_$]+)\s+)})`)
-var blank = regexp.MustCompile(`\s`)
+// missingVariables reads the names out of the simple processor's "value for variables [...] is not
+// set" error (its type is not exported).
+var missingVariables = regexp.MustCompile(`^value for variables \[(.*)\] is not set`)
 
-func inspect(text string) ([]variable, error) {
-	tree, err := parse.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	var nodes []parse.Node
-	var flatten func(n parse.Node)
-	flatten = func(n parse.Node) {
-		if l, ok := n.(*parse.ListNode); ok {
-			for _, c := range l.Nodes {
-				flatten(c)
-			}
-			return
-		}
-		nodes = append(nodes, n)
-	}
-	flatten(tree.Root)
-	seen := map[string]bool{}
-	var vars []variable
-	for _, n := range nodes {
-		f, ok := n.(*parse.FuncNode)
-		if !ok || seen[f.Param] {
-			continue
-		}
-		seen[f.Param] = true
-		var b strings.Builder
-		for _, a := range f.Args {
-			switch w := a.(type) {
-			case *parse.FuncNode:
-				b.WriteString("${" + w.Param + "}")
-			case *parse.TextNode:
-				b.WriteString(w.Value)
-			}
-		}
-		v := variable{Name: f.Param}
-		if s := b.String(); s != "" {
-			v.Default = &s
-		}
-		vars = append(vars, v)
-	}
-	return vars, nil
-}
+var errUnset = errors.New("variable not set")
 
-func evaluate(in input) (r result) {
-	r.Text = in.Text
+// evaluateTemplate runs text through clusterctl's simple processor: the variable map it reports
+// (sorted by name) and the result of Process with `values` as the only variables.
+func evaluateTemplate(text string) (r envsubstCase) {
+	r.Text = text
 	defer func() {
 		if p := recover(); p != nil {
 			r.Output = nil
 			r.Error = fmt.Sprintf("panic: %v", p)
 		}
 	}()
-	text := spaced.ReplaceAllStringFunc(in.Text, func(m string) string { return blank.ReplaceAllString(m, "") })
-	vars, err := inspect(text)
+	processor := yamlprocessor.NewSimpleProcessor()
+	found, err := processor.GetVariableMap([]byte(text))
 	if err != nil {
 		r.Error = err.Error()
 		return r
 	}
-	r.Variables = vars
-	for _, v := range vars {
-		if _, ok := in.Vars[v.Name]; !ok && v.Default == nil {
-			r.Missing = append(r.Missing, v.Name)
+	for name, def := range found {
+		r.Variables = append(r.Variables, variable{Name: name, Default: def})
+	}
+	sort.Slice(r.Variables, func(i, j int) bool { return r.Variables[i].Name < r.Variables[j].Name })
+	out, err := processor.Process([]byte(text), func(name string) (string, error) {
+		if v, ok := values[name]; ok {
+			return v, nil
 		}
-	}
-	if len(r.Missing) > 0 {
-		sort.Strings(r.Missing)
-		r.Error = "missing variables"
-		return r
-	}
-	out, err := envsubst.Eval(text, func(name string) string { return in.Vars[name] })
+		return "", errUnset
+	})
 	if err != nil {
+		if m := missingVariables.FindStringSubmatch(err.Error()); m != nil {
+			r.Error = "missing variables"
+			r.Missing = strings.Split(m[1], ", ")
+			return r
+		}
 		r.Error = err.Error()
 		return r
 	}
-	r.Output = &out
+	s := string(out)
+	r.Output = &s
 	return r
 }
 
@@ -227,25 +180,22 @@ func randomTemplates(n int) []string {
 	return out
 }
 
-func main() {
+// envsubstCases: a first line with the variables, then one evaluated template per line.
+func envsubstCases() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	// The first line holds the variables every template is evaluated with.
 	if err := enc.Encode(map[string]interface{}{"vars": values}); err != nil {
-		os.Exit(1)
+		return nil, err
 	}
 	templates := append([]string{}, handPicked...)
 	templates = append(templates, randomTemplates(500)...)
 	for _, t := range templates {
 		// Hand-picked entries spell \t, \n and \u0000 as escapes to keep this file readable.
 		t = strings.NewReplacer("\\t", "\t", "\\n", "\n", "\\u0000", "\x00").Replace(t)
-		if err := enc.Encode(evaluate(input{Text: t, Vars: values})); err != nil {
-			fmt.Fprintln(os.Stderr, "envsubst-oracle:", err)
-			os.Exit(1)
+		if err := enc.Encode(evaluateTemplate(t)); err != nil {
+			return nil, err
 		}
 	}
-	if _, err := os.Stdout.Write(buf.Bytes()); err != nil {
-		os.Exit(1)
-	}
+	return buf.Bytes(), nil
 }

@@ -1,20 +1,8 @@
-//go:build ignore
-
-// Generates ./schema.ts: the JSON field tables of the Kubernetes API types that clusterctl converts
-// to Go structs and back while processing provider components. Run it with the Kubernetes module
-// versions clusterctl builds with, from an empty directory:
-//
-//	go mod init schemagen
-//	go get k8s.io/api@v0.35.4 k8s.io/apiextensions-apiserver@v0.35.4 k8s.io/apimachinery@v0.35.4
-//	cp <this file> main.go && go run . > <repo>/src/core/repository/typed/schema.ts
-//
-// The output is already formatted the way prettier leaves it.
 package main
 
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -135,7 +123,7 @@ const header = `/**
  * know, for every field, its JSON name, its type and whether it is omitted when empty.
  *
  * GENERATED from k8s.io/api, k8s.io/apiextensions-apiserver and k8s.io/apimachinery v0.35.4 (the
- * versions clusterctl v1.13 builds with) by ./schema-generator.go; do not edit by hand.
+ * versions clusterctl v1.13.5 builds with) by scripts/go-oracles (npm run oracles); do not edit by hand.
  *
  * Encoding: a struct is a space-separated list of ` + "`jsonName:type`" + ` fields (an empty name is an
  * embedded struct whose fields are inlined). A trailing ` + "`?`" + ` marks ` + "`omitempty`" + `, ` + "`!`" + ` marks ` + "`omitzero`" + `.
@@ -146,7 +134,9 @@ const header = `/**
  */
 `
 
-func main() {
+// schemaTable generates src/core/repository/typed/schema.ts, already formatted the way prettier
+// leaves it.
+func schemaTable() ([]byte, error) {
 	roots := map[string]string{
 		"apps/v1/Deployment": encode(reflect.TypeOf(appsv1.Deployment{})),
 		"apps/v1/DaemonSet":  encode(reflect.TypeOf(appsv1.DaemonSet{})),
@@ -173,7 +163,7 @@ func main() {
 		writeEntry(&b, k, structs[k])
 	}
 	b.WriteString("};\n")
-	os.Stdout.WriteString(b.String())
+	return []byte(b.String()), nil
 }
 
 // writeEntry writes one object property as prettier lays it out at a print width of 120.
