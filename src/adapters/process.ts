@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { ClusterctlError } from '../errors.js';
+import { ClusterctlError, ExitCode, type ErrorCode, type ExitCodeValue } from '../errors.js';
 import type { KindPort } from '../core/ports.js';
 import type { Reporter } from '../core/ports.js';
 
@@ -40,14 +40,40 @@ export interface KindCliOptions {
   binary?: string;
 }
 
-/** The last `ERROR: ...` line kind printed, else its last stderr line. */
-function kindMessage(stderr: string): string {
+/**
+ * kind's error: its last `ERROR: ...` line with the lines after it (a config decoding error
+ * continues on the next lines; a failed runtime command's own output follows as "Command Output:",
+ * e.g. Docker's "Cannot connect to the Docker daemon"), as one line; else its last stderr line.
+ */
+export function kindMessage(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const error = [...lines].reverse().find((l) => l.startsWith('ERROR:'));
-  return (error ?? lines[lines.length - 1] ?? 'no output').replace(/^ERROR:\s*/, '');
+  const at = lines.findLastIndex((l) => l.startsWith('ERROR:'));
+  if (at < 0) return lines[lines.length - 1] ?? 'no output';
+  const [first = '', ...rest] = lines.slice(at);
+  const output = rest.join(' ').replace(/^Command Output:\s*/, '');
+  return `${first.replace(/^ERROR:\s*/, '')}${output ? ` (output: ${output.slice(0, 600)})` : ''}`;
+}
+
+/** The error code and hint for what kind said, when it says more than "kind failed". */
+function classify(message: string): { code: ErrorCode; exitCode: ExitCodeValue; hint?: string } {
+  if (/already exist/.test(message)) return { code: 'CONFLICT', exitCode: ExitCode.Conflict };
+  const runtime = /exec: "(docker|podman|nerdctl)": executable file not found/.exec(message)?.[1];
+  if (runtime)
+    return {
+      code: 'MISSING_TOOL',
+      exitCode: ExitCode.MissingTool,
+      hint: `kind runs its nodes with ${runtime}, which is not on PATH: install it, or pass --bootstrap-kubeconfig to use an existing cluster instead.`,
+    };
+  if (/Cannot connect to the Docker daemon|daemon running|connection refused.*\.sock|podman\.sock/i.test(message))
+    return {
+      code: 'UNREACHABLE',
+      exitCode: ExitCode.Unreachable,
+      hint: 'The container runtime kind uses is installed but not answering: start it (e.g. "sudo systemctl start docker", or open Docker Desktop) and re-run, or pass --bootstrap-kubeconfig to use an existing cluster instead.',
+    };
+  return { code: 'INTERNAL', exitCode: ExitCode.Failure };
 }
 
 function goDuration(ms: number): string {
@@ -94,14 +120,12 @@ export function createKindCli(options: KindCliOptions): KindPort {
         );
       }
       const message = kindMessage(stderr);
-      throw new ClusterctlError(
-        /already exist/.test(message) ? 'CONFLICT' : 'INTERNAL',
-        `${what}: kind says: ${message}`,
-        {
-          hint: `Run "${binary} ${args.filter((a) => a !== '-').join(' ')}" yourself to see its full output.`,
-          exitCode: 1,
-        },
-      );
+      const { code, exitCode, hint } = classify(message);
+      const rerun = `Run "${binary} ${args.filter((a) => a !== '-').join(' ')}" yourself to see its full output.`;
+      throw new ClusterctlError(code, `${what}: kind says: ${message}`, {
+        hint: hint ? `${hint} ${rerun}` : rerun,
+        exitCode,
+      });
     }
     return String(result.stdout ?? '');
   }
