@@ -80,55 +80,62 @@ function goDuration(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.ceil(ms / 1000)}s`;
 }
 
+interface KindRun {
+  input?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Pass kind's progress lines on to the reporter (debug level 1). */
+  log?: boolean;
+}
+
+/** Runs kind once; its stdout, or a ClusterctlError that says what failed and why (`what` leads). */
+async function runKind(
+  options: KindCliOptions & { binary: string },
+  env: Record<string, string>,
+  args: string[],
+  what: string,
+  extra: KindRun = {},
+): Promise<string> {
+  const { binary, reporter } = options;
+  reporter.debug(2, `running ${binary} ${args.join(' ')}`);
+  const child: ResultPromise = execa(binary, args, {
+    env,
+    extendEnv: false,
+    reject: false,
+    input: extra.input ?? '',
+    ...(extra.signal ? { cancelSignal: extra.signal } : {}),
+  });
+  if (extra.log) {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) reporter.debug(1, `kind: ${line.trim()}`);
+    });
+  }
+  const result = await child;
+  if (!result.failed) return String(result.stdout ?? '');
+  if (result.isCanceled) throw new ClusterctlError('INTERRUPTED', `${what}: interrupted`);
+  if (result.exitCode === undefined) {
+    const missing = /ENOENT/.test(String(result.message));
+    throw new ClusterctlError(
+      missing ? 'MISSING_TOOL' : 'INTERNAL',
+      `${what}: could not run ${binary}: ${result.shortMessage}`,
+      { hint: missing ? 'Install kind v0.32 or newer, or pass --bootstrap-kubeconfig.' : undefined },
+    );
+  }
+  const message = kindMessage(String(result.stderr ?? ''));
+  const { code, exitCode, hint } = classify(message);
+  const rerun = `Run "${binary} ${args.filter((a) => a !== '-').join(' ')}" yourself to see its full output.`;
+  throw new ClusterctlError(code, `${what}: kind says: ${message}`, {
+    hint: hint ? `${hint} ${rerun}` : rerun,
+    exitCode,
+  });
+}
+
 export function createKindCli(options: KindCliOptions): KindPort {
-  const binary = options.binary ?? 'kind';
+  const resolved = { ...options, binary: options.binary ?? 'kind' };
   const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<
     string,
     string
   >;
-  async function run(
-    args: string[],
-    what: string,
-    extra: { input?: string; signal?: AbortSignal; log?: boolean } = {},
-  ) {
-    options.reporter.debug(2, `running ${binary} ${args.join(' ')}`);
-    const child: ResultPromise = execa(binary, args, {
-      env,
-      extendEnv: false,
-      reject: false,
-      input: extra.input ?? '',
-      ...(extra.signal ? { cancelSignal: extra.signal } : {}),
-    });
-    if (extra.log) {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n'))
-          if (line.trim()) options.reporter.debug(1, `kind: ${line.trim()}`);
-      });
-    }
-    const result = await child;
-    if (result.failed) {
-      if (result.isCanceled) throw new ClusterctlError('INTERRUPTED', `${what}: interrupted`);
-      const stderr = String(result.stderr ?? '');
-      if (result.exitCode === undefined) {
-        const missing = /ENOENT/.test(String(result.message));
-        throw new ClusterctlError(
-          missing ? 'MISSING_TOOL' : 'INTERNAL',
-          `${what}: could not run ${binary}: ${result.shortMessage}`,
-          {
-            hint: missing ? 'Install kind v0.32 or newer, or pass --bootstrap-kubeconfig.' : undefined,
-          },
-        );
-      }
-      const message = kindMessage(stderr);
-      const { code, exitCode, hint } = classify(message);
-      const rerun = `Run "${binary} ${args.filter((a) => a !== '-').join(' ')}" yourself to see its full output.`;
-      throw new ClusterctlError(code, `${what}: kind says: ${message}`, {
-        hint: hint ? `${hint} ${rerun}` : rerun,
-        exitCode,
-      });
-    }
-    return String(result.stdout ?? '');
-  }
+  const run = (args: string[], what: string, extra?: KindRun) => runKind(resolved, env, args, what, extra);
   return {
     async listClusters() {
       const out = await run(['get', 'clusters'], 'failed to list the kind clusters');

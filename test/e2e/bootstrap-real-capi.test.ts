@@ -112,6 +112,7 @@ describe('clusterctl create management-cluster with the real Cluster API control
     'waits on the status the real controllers write, writes the kubeconfig they stored, and stops clearly at the pivot onto the in-memory workload API server',
     async () => {
       first = await create();
+      writeFileSync('/tmp/first-run.txt', first.stderr + '\n----\n' + first.stdout);
       const out = `${first.stderr}\n${first.stdout}`;
       // Steps 1-5 of 7 (no kind): init finds the providers the harness installed, the workload cluster
       // is created through the real webhooks, and the wait ends on controller-written status.
