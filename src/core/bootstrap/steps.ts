@@ -226,7 +226,13 @@ async function initWorkloadCluster(ctx: StepContext, { reporter }: StepProgress)
   const { deps, options, state } = ctx;
   if (!state.providers?.length) state.providers = await recordProviders(await ctx.source());
   const flags = { ...providerFlagsFor(state.providers), ...initSettings(options) };
-  await deps.init(await ctx.target(), flags, reporter, deps.signal);
+  try {
+    await deps.init(await ctx.target(), flags, reporter, deps.signal);
+  } catch (error) {
+    // Name the cluster: init's own messages speak of "the management cluster".
+    const context = `installing the providers on the new cluster ${state.clusterName} (kubeconfig ${state.kubeconfigOut})`;
+    throw error instanceof ClusterctlError ? error.withContext(context) : error;
+  }
 }
 
 /** What a move result says it moved (every object of every group), for the state and the report. */
