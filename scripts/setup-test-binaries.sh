@@ -4,7 +4,7 @@
 # its progress on stderr; failures stop the test run with that script's own explanation.
 set -euo pipefail
 cd "$(dirname "$0")"
-for setup in setup-apiserver.sh setup-go-clusterctl.sh setup-registry.sh setup-capi.sh setup-proxy.sh; do
+for setup in setup-apiserver.sh setup-go-clusterctl.sh setup-registry.sh setup-capi.sh setup-proxy.sh setup-kind.sh; do
   [ -f "$setup" ] || continue
   bash "$setup" >/dev/null
 done

@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { ClusterctlError } from '../errors.js';
+import { ClusterctlError, ExitCode, type ErrorCode, type ExitCodeValue } from '../errors.js';
 import type { KindPort } from '../core/ports.js';
 import type { Reporter } from '../core/ports.js';
 
@@ -40,72 +40,102 @@ export interface KindCliOptions {
   binary?: string;
 }
 
-/** The last `ERROR: ...` line kind printed, else its last stderr line. */
-function kindMessage(stderr: string): string {
+/**
+ * kind's error: its last `ERROR: ...` line with the lines after it (a config decoding error
+ * continues on the next lines; a failed runtime command's own output follows as "Command Output:",
+ * e.g. Docker's "Cannot connect to the Docker daemon"), as one line; else its last stderr line.
+ */
+export function kindMessage(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const error = [...lines].reverse().find((l) => l.startsWith('ERROR:'));
-  return (error ?? lines[lines.length - 1] ?? 'no output').replace(/^ERROR:\s*/, '');
+  const at = lines.findLastIndex((l) => l.startsWith('ERROR:'));
+  if (at < 0) return lines[lines.length - 1] ?? 'no output';
+  const [first = '', ...rest] = lines.slice(at);
+  const output = rest.join(' ').replace(/^Command Output:\s*/, '');
+  return `${first.replace(/^ERROR:\s*/, '')}${output ? ` (output: ${output.slice(0, 600)})` : ''}`;
+}
+
+/** The error code and hint for what kind said, when it says more than "kind failed". */
+function classify(message: string): { code: ErrorCode; exitCode: ExitCodeValue; hint?: string } {
+  if (/already exist/.test(message)) return { code: 'CONFLICT', exitCode: ExitCode.Conflict };
+  const runtime = /exec: "(docker|podman|nerdctl)": executable file not found/.exec(message)?.[1];
+  if (runtime)
+    return {
+      code: 'MISSING_TOOL',
+      exitCode: ExitCode.MissingTool,
+      hint: `kind runs its nodes with ${runtime}, which is not on PATH: install it, or pass --bootstrap-kubeconfig to use an existing cluster instead.`,
+    };
+  if (/Cannot connect to the Docker daemon|daemon running|connection refused.*\.sock|podman\.sock/i.test(message))
+    return {
+      code: 'UNREACHABLE',
+      exitCode: ExitCode.Unreachable,
+      hint: 'The container runtime kind uses is installed but not answering: start it (e.g. "sudo systemctl start docker", or open Docker Desktop) and re-run, or pass --bootstrap-kubeconfig to use an existing cluster instead.',
+    };
+  return { code: 'INTERNAL', exitCode: ExitCode.Failure };
 }
 
 function goDuration(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.ceil(ms / 1000)}s`;
 }
 
-// long-function: closure factory: the kind commands share the binary lookup and runner.
+interface KindRun {
+  input?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Pass kind's progress lines on to the reporter (debug level 1). */
+  log?: boolean;
+}
+
+/** Runs kind once; its stdout, or a ClusterctlError that says what failed and why (`what` leads). */
+async function runKind(
+  options: KindCliOptions & { binary: string },
+  env: Record<string, string>,
+  args: string[],
+  what: string,
+  extra: KindRun = {},
+): Promise<string> {
+  const { binary, reporter } = options;
+  reporter.debug(2, `running ${binary} ${args.join(' ')}`);
+  const child: ResultPromise = execa(binary, args, {
+    env,
+    extendEnv: false,
+    reject: false,
+    input: extra.input ?? '',
+    ...(extra.signal ? { cancelSignal: extra.signal } : {}),
+  });
+  if (extra.log) {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) reporter.debug(1, `kind: ${line.trim()}`);
+    });
+  }
+  const result = await child;
+  if (!result.failed) return String(result.stdout ?? '');
+  if (result.isCanceled) throw new ClusterctlError('INTERRUPTED', `${what}: interrupted`);
+  if (result.exitCode === undefined) {
+    const missing = /ENOENT/.test(String(result.message));
+    throw new ClusterctlError(
+      missing ? 'MISSING_TOOL' : 'INTERNAL',
+      `${what}: could not run ${binary}: ${result.shortMessage}`,
+      { hint: missing ? 'Install kind v0.32 or newer, or pass --bootstrap-kubeconfig.' : undefined },
+    );
+  }
+  const message = kindMessage(String(result.stderr ?? ''));
+  const { code, exitCode, hint } = classify(message);
+  const rerun = `Run "${binary} ${args.filter((a) => a !== '-').join(' ')}" yourself to see its full output.`;
+  throw new ClusterctlError(code, `${what}: kind says: ${message}`, {
+    hint: hint ? `${hint} ${rerun}` : rerun,
+    exitCode,
+  });
+}
+
 export function createKindCli(options: KindCliOptions): KindPort {
-  const binary = options.binary ?? 'kind';
+  const resolved = { ...options, binary: options.binary ?? 'kind' };
   const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<
     string,
     string
   >;
-  async function run(
-    args: string[],
-    what: string,
-    extra: { input?: string; signal?: AbortSignal; log?: boolean } = {},
-  ) {
-    options.reporter.debug(2, `running ${binary} ${args.join(' ')}`);
-    const child: ResultPromise = execa(binary, args, {
-      env,
-      extendEnv: false,
-      reject: false,
-      input: extra.input ?? '',
-      ...(extra.signal ? { cancelSignal: extra.signal } : {}),
-    });
-    if (extra.log) {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n'))
-          if (line.trim()) options.reporter.debug(1, `kind: ${line.trim()}`);
-      });
-    }
-    const result = await child;
-    if (result.failed) {
-      if (result.isCanceled) throw new ClusterctlError('INTERRUPTED', `${what}: interrupted`);
-      const stderr = String(result.stderr ?? '');
-      if (result.exitCode === undefined) {
-        const missing = /ENOENT/.test(String(result.message));
-        throw new ClusterctlError(
-          missing ? 'MISSING_TOOL' : 'INTERNAL',
-          `${what}: could not run ${binary}: ${result.shortMessage}`,
-          {
-            hint: missing ? 'Install kind v0.32 or newer, or pass --bootstrap-kubeconfig.' : undefined,
-          },
-        );
-      }
-      const message = kindMessage(stderr);
-      throw new ClusterctlError(
-        /already exist/.test(message) ? 'CONFLICT' : 'INTERNAL',
-        `${what}: kind says: ${message}`,
-        {
-          hint: `Run "${binary} ${args.filter((a) => a !== '-').join(' ')}" yourself to see its full output.`,
-          exitCode: 1,
-        },
-      );
-    }
-    return String(result.stdout ?? '');
-  }
+  const run = (args: string[], what: string, extra?: KindRun) => runKind(resolved, env, args, what, extra);
   return {
     async listClusters() {
       const out = await run(['get', 'clusters'], 'failed to list the kind clusters');

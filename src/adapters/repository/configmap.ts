@@ -183,6 +183,49 @@ export interface ConfigMapRepositoryOptions {
   kube: (() => Promise<KubeClient>) | undefined;
 }
 
+/** The releases the selected ConfigMaps hold, one per version (a second ConfigMap for one version is refused). */
+async function listReleases(
+  url: string,
+  options: ConfigMapRepositoryOptions,
+  namespace: string,
+  selector: string,
+  described: string,
+): Promise<Release[]> {
+  if (!options.kube) {
+    throw new ClusterctlError('UNSUPPORTED', `${url} needs a management cluster to read ConfigMaps from`, {
+      hint: 'use this URL with a command that reaches the management cluster (--kubeconfig)',
+    });
+  }
+  let items: KubeObject[];
+  try {
+    const kube = await options.kube();
+    items = await kube.list('v1', 'ConfigMap', { namespace, labelSelector: selector });
+  } catch (error) {
+    throw wrapError(error, `failed to list ${described}`);
+  }
+  if (items.length === 0) {
+    throw new ClusterctlError('NOT_FOUND', `no ConfigMap in namespace ${namespace} has the labels ${selector}`, {
+      hint: `Publish the releases there first (clusterctl publish --to configmap://${namespace}), or fix the namespace or ?selector= of the URL (kubectl get configmaps -n ${namespace} --show-labels).`,
+    });
+  }
+  const releases: Release[] = [];
+  for (const cm of items as ConfigMapObject[]) {
+    const version = versionOf(cm);
+    // As the operator, every selected release must carry its metadata (cert-manager's have none).
+    if (options.label !== 'cert-manager' && cm.data?.[metadataKey] === undefined) throw missingKey(cm, metadataKey);
+    const twin = releases.find((r) => r.version === version);
+    if (twin) {
+      throw new ClusterctlError(
+        'CONFLICT',
+        `${where(twin.configMap)} and ${where(cm)} both hold version ${version} of ${described}`,
+        { hint: 'Delete one of them, or narrow the ?selector= of the provider URL.' },
+      );
+    }
+    releases.push({ version, configMap: cm });
+  }
+  return releases;
+}
+
 export function createConfigMapRepository(
   url: string,
   options: ConfigMapRepositoryOptions,
@@ -193,46 +236,7 @@ export function createConfigMapRepository(
   const described = `the ConfigMaps in namespace ${parts.namespace} with labels ${selector}`;
   let listing: Promise<Release[]> | undefined;
 
-  async function list(): Promise<Release[]> {
-    if (!options.kube) {
-      throw new ClusterctlError('UNSUPPORTED', `${url} needs a management cluster to read ConfigMaps from`, {
-        hint: 'use this URL with a command that reaches the management cluster (--kubeconfig)',
-      });
-    }
-    let items: KubeObject[];
-    try {
-      const kube = await options.kube();
-      items = await kube.list('v1', 'ConfigMap', { namespace: parts.namespace, labelSelector: selector });
-    } catch (error) {
-      throw wrapError(error, `failed to list ${described}`);
-    }
-    if (items.length === 0) {
-      throw new ClusterctlError(
-        'NOT_FOUND',
-        `no ConfigMap in namespace ${parts.namespace} has the labels ${selector}`,
-        {
-          hint: `Publish the releases there first (clusterctl publish --to configmap://${parts.namespace}), or fix the namespace or ?selector= of the URL (kubectl get configmaps -n ${parts.namespace} --show-labels).`,
-        },
-      );
-    }
-    const releases: Release[] = [];
-    for (const cm of items as ConfigMapObject[]) {
-      const version = versionOf(cm);
-      // As the operator, every selected release must carry its metadata (cert-manager's have none).
-      if (options.label !== 'cert-manager' && cm.data?.[metadataKey] === undefined) throw missingKey(cm, metadataKey);
-      const twin = releases.find((r) => r.version === version);
-      if (twin) {
-        throw new ClusterctlError(
-          'CONFLICT',
-          `${where(twin.configMap)} and ${where(cm)} both hold version ${version} of ${described}`,
-          { hint: 'Delete one of them, or narrow the ?selector= of the provider URL.' },
-        );
-      }
-      releases.push({ version, configMap: cm });
-    }
-    return releases;
-  }
-  const releases = () => (listing ??= list());
+  const releases = () => (listing ??= listReleases(url, options, parts.namespace, selector, described));
 
   async function release(version: string): Promise<ConfigMapObject> {
     const all = await releases();

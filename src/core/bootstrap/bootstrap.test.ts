@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
-import type { Reporter } from '../ports.js';
+import type { KubeClient, Reporter } from '../ports.js';
 import { bootstrap, type BootstrapDeps, type BootstrapOptions } from './bootstrap.js';
 import { expectedMachineCount } from './provisioning.js';
 import { nestedReporter } from './runner.js';
-import type { BootstrapState } from './state.js';
+import { newState, type BootstrapState } from './state.js';
 
 function doubles(options: { tools?: string[]; kindClusters?: string[]; state?: BootstrapState } = {}) {
   const saved: BootstrapState[] = [];
@@ -136,6 +136,47 @@ describe('bootstrap preflight', () => {
     expect(error.message).toContain('Left behind: the kind cluster "mgmt-bootstrap"');
     expect(error.hint).toContain('Re-run the same command to continue from "create-bootstrap-cluster"');
     expect(error.hint).toContain('kind delete cluster --name mgmt-bootstrap && rm /state/mgmt.json');
+  });
+
+  it('after a failed move, offers this command to continue and a rollback (not a flag it lacks) to clean up', async () => {
+    const existing = { ...options, bootstrapKubeconfig: '/k/config' };
+    const done = { startedAt: '2026-12-03T00:00:00Z', durationMs: 1 };
+    const state: BootstrapState = {
+      ...newState(existing, { kindCluster: 'unused', bootstrapKubeconfigPath: 'unused' }, '2026-12-03T00:00:00Z'),
+      steps: {
+        'init-bootstrap-cluster': done,
+        'apply-cluster': done,
+        'wait-provisioned': done,
+        'get-kubeconfig': done,
+        'init-workload-cluster': done,
+      },
+      providers: [{ providerName: 'docker', type: 'InfrastructureProvider', version: 'v1.13.5', namespace: 'capd' }],
+    };
+    const { deps } = doubles({ state });
+    const moveFailure = new ClusterctlError(
+      'INTERNAL',
+      'failed to create ClusterClass default/in-memory on the target: webhook unreachable. The source still has every object (its clusters are paused). The move journal is /state/move/x.jsonl',
+      {
+        hint: 'Check that the provider controller that serves it is running (kubectl get pods -A). Re-run the same command to finish the move, or add --rollback to return everything to the source and unpause it.',
+      },
+    );
+    const error = await failure(
+      bootstrap(
+        {
+          ...deps,
+          connect: () => Promise.resolve({} as KubeClient),
+          moveObjects: () => Promise.reject(moveFailure),
+        },
+        existing,
+      ),
+    );
+    expect(error.message).toContain('The move journal is /state/move/x.jsonl');
+    expect(error.hint).toContain('(kubectl get pods -A).');
+    expect(error.hint).not.toContain('add --rollback');
+    expect(error.hint).toContain('Re-run the same command to continue from "move"');
+    expect(error.hint).toContain(
+      'to clean up instead: clusterctl move --rollback --kubeconfig /k/config --to-kubeconfig /work/mgmt.kubeconfig -n default && kubectl --kubeconfig /k/config delete cluster mgmt -n default && rm /state/mgmt.json.',
+    );
   });
 
   it('removes a kind cluster whose creation was interrupted, so that the re-run starts clean', async () => {

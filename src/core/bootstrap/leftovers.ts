@@ -17,6 +17,12 @@ function leftBehind(state: BootstrapState, failed: BootstrapStep): string[] {
   return left;
 }
 
+/** `clusterctl move --rollback` of this run's move: back onto the bootstrap cluster, unpaused. */
+export function rollbackCommand(state: BootstrapState): string {
+  const context = state.bootstrap.context ? ` --kubeconfig-context ${state.bootstrap.context}` : '';
+  return `clusterctl move --rollback --kubeconfig ${state.bootstrap.kubeconfigPath}${context} --to-kubeconfig ${state.kubeconfigOut} -n ${state.namespace}`;
+}
+
 function cleanupCommands(
   state: BootstrapState,
   failed: BootstrapStep,
@@ -24,6 +30,9 @@ function cleanupCommands(
   plan: readonly BootstrapStep[],
 ): string[] {
   const cleanup: string[] = [];
+  // A failed move leaves the bootstrap cluster's clusters paused (its journal says what is where):
+  // their deletion would never finish until the move is rolled back.
+  if (failed === 'move') cleanup.push(rollbackCommand(state));
   if (!state.steps.move && (state.steps['apply-cluster'] || failed === 'apply-cluster'))
     cleanup.push(
       `kubectl --kubeconfig ${state.bootstrap.kubeconfigPath} delete cluster ${state.clusterName} -n ${state.namespace}`,

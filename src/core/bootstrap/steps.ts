@@ -226,7 +226,13 @@ async function initWorkloadCluster(ctx: StepContext, { reporter }: StepProgress)
   const { deps, options, state } = ctx;
   if (!state.providers?.length) state.providers = await recordProviders(await ctx.source());
   const flags = { ...providerFlagsFor(state.providers), ...initSettings(options) };
-  await deps.init(await ctx.target(), flags, reporter, deps.signal);
+  try {
+    await deps.init(await ctx.target(), flags, reporter, deps.signal);
+  } catch (error) {
+    // Name the cluster: init's own messages speak of "the management cluster".
+    const context = `installing the providers on the new cluster ${state.clusterName} (kubeconfig ${state.kubeconfigOut})`;
+    throw error instanceof ClusterctlError ? error.withContext(context) : error;
+  }
 }
 
 /** What a move result says it moved (every object of every group), for the state and the report. */
@@ -247,10 +253,34 @@ export function movedObjectsOf(result: MoveResult): MovedObject[] {
  */
 async function moveObjects(ctx: StepContext, { reporter }: StepProgress): Promise<void> {
   const { deps, state } = ctx;
-  const result = await deps.moveObjects(await ctx.source(), await ctx.target(), state.namespace, reporter, deps.signal);
+  let result: MoveResult;
+  try {
+    result = await deps.moveObjects(await ctx.source(), await ctx.target(), state.namespace, reporter, deps.signal);
+  } catch (error) {
+    throw withoutMoveFlags(error);
+  }
   const moved = movedObjectsOf(result);
   // A resumed move that had already finished reports nothing new: keep the first answer.
   if (moved.length > 0 || !state.moved) state.moved = moved;
+}
+
+/**
+ * A failed move's hint speaks to `clusterctl move` users ("re-run the same command, or add
+ * --rollback"), a flag this command does not have: that sentence is dropped; the runner adds how to
+ * continue, and the clean-up starts with the equivalent `clusterctl move --rollback` (leftovers.ts).
+ */
+function withoutMoveFlags(error: unknown): unknown {
+  if (!(error instanceof ClusterctlError) || !error.hint?.includes('--rollback')) return error;
+  const hint = error.hint
+    .split(/(?<=\.)\s+/)
+    .filter((sentence) => !sentence.includes('--rollback'))
+    .join(' ');
+  return new ClusterctlError(error.code, error.message, {
+    hint: hint || undefined,
+    reason: error.reason,
+    cause: error,
+    exitCode: error.exitCode,
+  });
 }
 
 /** The new management cluster runs every provider the bootstrap cluster ran. */

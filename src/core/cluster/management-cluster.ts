@@ -4,7 +4,7 @@
  */
 import semver from 'semver';
 import { ClusterctlError } from '../../errors.js';
-import type { KubeClient } from '../ports.js';
+import type { KubeClient, ServerVersion } from '../ports.js';
 
 export const currentContract = 'v1beta2';
 const minimumKubernetesVersion = '1.20.0';
@@ -33,8 +33,28 @@ export interface ManagementClusterCheck {
   allowV1beta1?: boolean;
 }
 
+/**
+ * The server's version. A server that answers 404 to GET /version is no full Kubernetes API server
+ * (e.g. the fake workload API servers of Cluster API's in-memory provider, which hold no CRDs).
+ */
+async function serverVersionOf(client: KubeClient): Promise<ServerVersion> {
+  try {
+    return await client.serverVersion();
+  } catch (error) {
+    if (!(error instanceof ClusterctlError) || error.code !== 'NOT_FOUND') throw error;
+    throw new ClusterctlError(
+      'UNSUPPORTED',
+      `the server ${client.server} (context "${client.context}") is not a full Kubernetes API server: it answers 404 Not Found to GET /version, so it cannot hold Cluster API's CustomResourceDefinitions`,
+      {
+        hint: 'Point the kubeconfig at a Kubernetes API server (check the server URL and any proxy in front of it); the workload clusters of an in-memory infrastructure provider cannot become management clusters.',
+        cause: error,
+      },
+    );
+  }
+}
+
 export async function checkManagementCluster(client: KubeClient, check: ManagementClusterCheck): Promise<void> {
-  const version = await client.serverVersion();
+  const version = await serverVersionOf(client);
   const parsed = semver.coerce(version.gitVersion);
   if (parsed && semver.lt(parsed, minimumKubernetesVersion)) {
     throw new ClusterctlError(

@@ -136,7 +136,7 @@ describe('kind stand-in', { timeout: 400_000 }, () => {
       input: 'kind: Pod\napiVersion: v1\n',
     });
     expect(badConfig.exitCode).toBe(1);
-    expect(badConfig.stderr).toMatch(/^ERROR: unknown apiVersion\/kind/m);
+    expect(badConfig.stderr).toBe('ERROR: failed to create cluster: unknown apiVersion: v1\n');
     const badFlag = await kind(['create', 'cluster', '--nmae', 'x']);
     expect(badFlag.exitCode).toBe(1);
     expect(badFlag.stderr).toMatch(/^ERROR: unknown flag/m);

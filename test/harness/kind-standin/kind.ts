@@ -1,6 +1,8 @@
 /**
  * A `kind`-compatible executable for machines without a container engine. It honours kind
- * v0.32's CLI contract (test-infra.md §4): the subcommands and flags below, `ERROR: <msg>` on
+ * v0.32's CLI contract (test-infra.md §4), checked against the real kind binary by
+ * kind-contract.test.ts (flags, help, usage and config errors, answers with no clusters): the
+ * subcommands and flags below, `ERROR: <msg>` on
  * stderr with exit 1, logs on stderr, data on stdout, kubeconfig entries named `kind-<name>`
  * merged into the kubeconfig file and made current. Each "cluster" is a real etcd-backed
  * kube-apiserver (+ kube-controller-manager) from the test harness, started detached, so it
@@ -23,7 +25,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parse, parseDocument, stringify, type Document } from 'yaml';
 import { startApiServer, startWatchdog, stopDetached } from '../apiserver.js';
 
 const version = 'kind v0.32.0 go1.26.8 linux/amd64 (clusterctl-ts stand-in)';
@@ -62,15 +64,17 @@ function parseFlags(argv: string[], command: string): Flags {
     const long = arg.startsWith('--');
     const [rawName, inline] = arg.replace(/^--?/, '').split(/=(.*)/s, 2) as [string, string | undefined];
     const name = long ? rawName : (shortFlags[rawName] ?? rawName);
-    if (!(name in known)) throw new KindError(`unknown ${long ? 'flag' : 'shorthand flag'}: '${rawName}' in ${arg}`);
+    // pflag's wording: long flags by their name, shorthands as 'x' in -x.
+    const shown = long ? `--${rawName}` : `'${rawName}' in -${rawName}`;
+    if (!(name in known)) throw new KindError(`unknown ${long ? 'flag' : 'shorthand flag'}: ${shown}`);
     if (known[name]) {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new KindError(`flag needs an argument: ${arg}`);
+      if (value === undefined) throw new KindError(`flag needs an argument: ${shown}`);
       values.set(name, value);
     } else {
       if (inline !== undefined && inline !== 'true' && inline !== 'false')
         throw new KindError(
-          `invalid argument "${inline}" for "${arg}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax`,
+          `invalid argument "${inline}" for "${arg.split('=')[0]}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax`,
         );
       if (inline !== 'false') bools.add(name);
     }
@@ -105,15 +109,20 @@ function listClusters(): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
-/** Go durations as kind's --wait takes them. */
+/** Go durations as kind's --wait takes them (with Go's error wording). */
 function parseDuration(text: string): number {
   if (text === '0') return 0;
   const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  if (!/^((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/.test(text))
-    throw new KindError(`invalid argument "${text}" for "--wait" flag: time: invalid duration "${text}"`);
+  const invalid = (why: string) => new KindError(`invalid argument "${text}" for "--wait" flag: time: ${why}`);
+  if (!/^[-+]?((\d+(\.\d*)?|\.\d+)[^\d.]*)+$/.test(text)) throw invalid(`invalid duration "${text}"`);
   let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]!]!;
-  return total;
+  for (const m of text.replace(/^[-+]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)([^\d.]*)/g)) {
+    const unit = m[2]!;
+    if (!unit) throw invalid(`missing unit in duration "${text}"`);
+    if (!(unit in units)) throw invalid(`unknown unit "${unit}" in duration "${text}"`);
+    total += Number(m[1]) * units[unit]!;
+  }
+  return text.startsWith('-') ? -total : total;
 }
 
 function readStdin(): string {
@@ -126,26 +135,101 @@ interface KindConfig {
   [key: string]: unknown;
 }
 
+/** The fields of kind's v1alpha4 Cluster (and of its nested types) that a config may set: kind rejects others. */
+const configFields: Record<string, { type: string; fields: string[] }> = {
+  '': {
+    type: 'v1alpha4.Cluster',
+    fields: [
+      'kind',
+      'apiVersion',
+      'name',
+      'featureGates',
+      'runtimeConfig',
+      'networking',
+      'nodes',
+      'kubeadmConfigPatches',
+      'kubeadmConfigPatchesJSON6902',
+      'containerdConfigPatches',
+      'containerdConfigPatchesJSON6902',
+    ],
+  },
+  networking: {
+    type: 'v1alpha4.Networking',
+    fields: [
+      'ipFamily',
+      'apiServerPort',
+      'apiServerAddress',
+      'podSubnet',
+      'serviceSubnet',
+      'disableDefaultCNI',
+      'kubeProxyMode',
+      'dnsSearch',
+    ],
+  },
+  nodes: {
+    type: 'v1alpha4.Node',
+    fields: [
+      'role',
+      'image',
+      'labels',
+      'extraMounts',
+      'extraPortMappings',
+      'kubeadmConfigPatches',
+      'kubeadmConfigPatchesJSON6902',
+    ],
+  },
+};
+
+/** kind decodes strictly: every unknown field, with its line, as its YAML decoder words it. */
+function unknownFields(doc: Document, lines: LineCounter): string[] {
+  const problems: string[] = [];
+  const check = (node: unknown, spec: { type: string; fields: string[] }) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (spec.fields.includes(key)) continue;
+      const line = isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : 0;
+      problems.push(`  line ${line}: field ${key} not found in type ${spec.type}`);
+    }
+  };
+  check(doc.contents, configFields['']!);
+  check(doc.get('networking', true), configFields.networking!);
+  const nodes = doc.get('nodes', true);
+  if (isSeq(nodes)) for (const node of nodes.items) check(node, configFields.nodes!);
+  return problems;
+}
+
+/** Reads and checks a kind config the way kind does before it touches a container runtime. */
 function loadConfig(path: string | undefined): KindConfig | undefined {
   if (path === undefined) return undefined;
   let text: string;
   try {
     text = path === '-' ? readStdin() : readFileSync(path, 'utf8');
   } catch (error) {
-    throw new KindError(`error reading file: ${error instanceof Error ? error.message : String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(error);
+    throw new KindError(`failed to create cluster: error reading file: open ${path}: ${why}`);
   }
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (error) {
-    throw new KindError(`unable to decode config: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const config = (doc ?? {}) as KindConfig & { kind?: string; apiVersion?: string };
-  if (config.kind !== 'Cluster' || config.apiVersion !== 'kind.x-k8s.io/v1alpha4') {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  if (doc.errors.length > 0) {
     throw new KindError(
-      `unknown apiVersion/kind "${config.apiVersion ?? ''}, Kind=${config.kind ?? ''}": expected kind: Cluster, apiVersion: kind.x-k8s.io/v1alpha4`,
+      `failed to create cluster: could not determine kind / apiVersion for config: yaml: ${doc.errors[0]!.message.split('\n')[0]}`,
     );
   }
+  const config = (doc.toJS() ?? {}) as KindConfig & { kind?: string; apiVersion?: string };
+  if (config.apiVersion !== 'kind.x-k8s.io/v1alpha4')
+    throw new KindError(`failed to create cluster: unknown apiVersion: ${config.apiVersion ?? ''}`);
+  if (config.kind !== 'Cluster')
+    throw new KindError(
+      `failed to create cluster: unknown kind ${config.kind ?? ''} for apiVersion: ${config.apiVersion}`,
+    );
+  const unknown = unknownFields(doc, lines);
+  if (unknown.length > 0)
+    throw new KindError(
+      `failed to create cluster: unable to decode config: yaml: unmarshal errors:\n${unknown.join('\n')}`,
+    );
   for (const node of config.nodes ?? []) {
     if (node.role !== undefined && node.role !== 'control-plane' && node.role !== 'worker')
       throw new KindError(`invalid configuration: unknown node role "${node.role}"`);
@@ -364,7 +448,7 @@ async function deleteCluster(flags: Flags): Promise<void> {
   removeFromKubeconfig(kubeconfigPath(flags.values.get('kubeconfig')), name);
 }
 
-const usage = `kind creates and manages local Kubernetes clusters using Docker container 'nodes'
+const rootUsage = `kind creates and manages local Kubernetes clusters using Docker container 'nodes'
 
 Usage:
   kind [command]
@@ -376,24 +460,64 @@ Available Commands:
   version     Prints the kind CLI version
 `;
 
+/** What each command's flags take, as kind's help shows the type ('' for a boolean). */
+const flagTypes: Record<string, string> = {
+  name: 'string',
+  config: 'string',
+  image: 'string',
+  kubeconfig: 'string',
+  wait: 'duration',
+  retain: '',
+  internal: '',
+};
+
+/** `kind <command> --help`: the usage line and the flags this stand-in takes, in kind's layout. */
+function commandUsage(command: string): string {
+  const flags = Object.keys(commandFlags[command] ?? {})
+    .sort()
+    .map((flag) => {
+      const short = Object.entries(shortFlags).find(([, long]) => long === flag)?.[0];
+      return `  ${short ? `-${short}, ` : '    '}--${flag}${flagTypes[flag] ? ` ${flagTypes[flag]}` : ''}`;
+    });
+  return `Usage:\n  kind ${command} [flags]\n\nFlags:\n${flags.join('\n')}${flags.length ? '\n' : ''}  -h, --help   help\n\nGlobal Flags:\n  -q, --quiet\n  -v, --verbosity int32\n`;
+}
+
+/** `kind create|get|delete` without a known subcommand: kind shows the group's usage and fails. */
+function groupUsage(verb: string): string {
+  const nouns = Object.keys(commandFlags)
+    .filter((c) => c.startsWith(`${verb} `))
+    .map((c) => `  ${c.split(' ')[1]}`);
+  return `Usage:\n  kind ${verb} [flags]\n  kind ${verb} [command]\n\nAvailable Commands:\n${nouns.join('\n')}\n`;
+}
+
+const groups = ['create', 'get', 'delete'];
+
 async function main(argv: string[]): Promise<number> {
   const words = argv.filter((a) => !a.startsWith('-'));
   const [verb, noun] = words;
-  if (argv.includes('--help') || argv.includes('-h') || verb === undefined || verb === 'help') {
-    process.stdout.write(usage);
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (verb === undefined || verb === 'help') {
+    parseFlags(argv, '');
+    process.stdout.write(rootUsage);
     return 0;
   }
   const command = verb === 'version' ? 'version' : `${verb} ${noun ?? ''}`.trim();
   if (!(command in commandFlags)) {
-    const known = verb === 'version' || ['create', 'get', 'delete'].includes(verb);
-    throw new KindError(
-      known ? `unknown command "${noun ?? ''}" for "kind ${verb}"` : `unknown command "${verb}" for "kind"`,
-    );
+    if (!groups.includes(verb)) throw new KindError(`unknown command "${verb}" for "kind"`);
+    process.stdout.write(groupUsage(verb));
+    if (help) return 0;
+    throw new KindError('Subcommand is required');
+  }
+  if (help) {
+    process.stdout.write(commandUsage(command));
+    return 0;
   }
   const rest = [...argv];
   for (const w of command.split(' ')) rest.splice(rest.indexOf(w), 1);
   const flags = parseFlags(rest, command);
-  if (flags.args.length > 0) throw new KindError(`unknown command "${flags.args[0]}" for "kind ${command}"`);
+  // kind's version command ignores arguments; the others take none.
+  if (flags.args.length > 0 && command !== 'version')
+    throw new KindError(`unknown command "${flags.args[0]}" for "kind ${command}"`);
   switch (command) {
     case 'create cluster':
       await createCluster(flags);
