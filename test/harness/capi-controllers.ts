@@ -252,6 +252,12 @@ export interface StartCapiControllersOptions {
   binDir?: string;
   /** How long to wait for another CAPD on this host to stop (default 15 min). */
   capdLockTimeoutMs?: number;
+  /**
+   * Webhooks only: the managers' controllers watch just this namespace (`--namespace`), which the
+   * test never uses, so they leave the test's objects (and the status the test wrote) alone while
+   * their webhook servers answer every admission and conversion request of the cluster.
+   */
+  watchNamespace?: string;
 }
 
 const readyTimeoutMs = 120_000;
@@ -332,6 +338,7 @@ export async function startCapiControllers(options: StartCapiControllersOptions)
         '--diagnostics-address=0',
         '--leader-elect=false',
         '--feature-gates=ClusterTopology=true',
+        ...(options.watchNamespace ? [`--namespace=${options.watchNamespace}`] : []),
       ],
       log,
       detached,
