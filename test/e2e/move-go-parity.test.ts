@@ -14,7 +14,11 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, uniqueName } from '../harness/index.js';
-import { startWebhookServedClusters, type WebhookServedClusters } from '../harness/capi-webhooks.js';
+import {
+  startWebhookServedClusters,
+  webhookSetupTimeoutMs,
+  type WebhookServedClusters,
+} from '../harness/capi-webhooks.js';
 import { capiV, createClusterClass, createClusterObjects, snapshotNamespace } from '../fixtures/capi-objects.js';
 
 /** What must be equal after a move: everything but server-assigned identity and timestamps. */
@@ -66,7 +70,7 @@ describe('move: same results as the Go clusterctl', { timeout: 180_000 }, () => 
     });
     [a, b, c] = mgmt.clusters.map((m) => m.server) as [ApiServer, ApiServer, ApiServer];
     [ca, cb] = mgmt.clusters.map((m) => m.client) as [KubeClient, KubeClient];
-  }, 20 * 60_000);
+  }, webhookSetupTimeoutMs);
   afterAll(async () => {
     await mgmt?.stop();
   });

@@ -16,7 +16,11 @@ import type { KubeClient } from '../../src/core/ports.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { clientFor, uniqueName } from '../harness/index.js';
-import { startWebhookServedClusters, type WebhookServedClusters } from '../harness/capi-webhooks.js';
+import {
+  startWebhookServedClusters,
+  webhookSetupTimeoutMs,
+  type WebhookServedClusters,
+} from '../harness/capi-webhooks.js';
 import { namespaceEnsurer, writeCopy } from '../../src/core/cluster/mover.js';
 import { newNode } from '../../src/core/cluster/object-graph.js';
 import { capiV, createClusters, ensureNamespace, snapshotNamespace } from '../fixtures/capi-objects.js';
@@ -59,7 +63,7 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
     [ca, cb] = mgmt.clusters.map((c) => c.client) as [KubeClient, KubeClient];
     aliasPath = join(mkdtempSync(join(tmpdir(), 'move-alias-')), 'alias.kubeconfig');
     writeFileSync(aliasPath, aliasKubeconfig(a.kubeconfig, 'other-name'), { mode: 0o600 });
-  }, 20 * 60_000);
+  }, webhookSetupTimeoutMs);
   afterAll(async () => {
     await mgmt?.stop();
   });

@@ -21,7 +21,11 @@ import type { KubeObject } from '../../src/types.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { clientFor, startExtraApiServer, uniqueName } from '../harness/index.js';
-import { startWebhookServedClusters, type WebhookServedClusters } from '../harness/capi-webhooks.js';
+import {
+  startWebhookServedClusters,
+  webhookSetupTimeoutMs,
+  type WebhookServedClusters,
+} from '../harness/capi-webhooks.js';
 import { crdFor } from '../fixtures/capi-crds.js';
 import { waitForCrdEstablished } from '../../src/core/cluster/inventory.js';
 import {
@@ -50,7 +54,7 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
     mgmt = await startWebhookServedClusters({ names: ['move-a', 'move-b'], dir: join(stateDir, 'capi') });
     [a, b] = mgmt.clusters.map((c) => c.server) as [ApiServer, ApiServer];
     [ca, cb] = mgmt.clusters.map((c) => c.client) as [KubeClient, KubeClient];
-  }, 20 * 60_000);
+  }, webhookSetupTimeoutMs);
   afterAll(async () => {
     await mgmt?.stop();
   });

@@ -23,6 +23,15 @@ import { capiVersion, pointWebhooksAt, startCapiControllers, type CapiController
 import { initRealProviders, writeCapiConfig } from './capi-management.js';
 import { clientFor, startExtraApiServer } from './index.js';
 
+/**
+ * How long to wait for the host's CAPD: the files that need one run one after another (real-capi,
+ * move, move-safety, move-go-parity, describe), so the last may wait for all the others.
+ */
+export const capdWaitMs = 40 * 60_000;
+
+/** A beforeAll timeout that covers the wait for CAPD plus the set-up itself. */
+export const webhookSetupTimeoutMs = capdWaitMs + 10 * 60_000;
+
 /** The `cluster.x-k8s.io/watch-filter` value the managers' controllers reconcile: no test sets it. */
 export const idleWatchFilter = 'capi-controllers-idle';
 
@@ -55,7 +64,11 @@ export interface WebhookServedOptions {
  * `init`): the managers with idle controllers, one CAPD for all (see above). The first server's
  * cluster gets every manager.
  */
-export async function serveRealWebhooks(servers: ApiServer[], dir: string): Promise<WebhookServedCluster[]> {
+export async function serveRealWebhooks(
+  servers: ApiServer[],
+  dir: string,
+  capdLockTimeoutMs = capdWaitMs,
+): Promise<WebhookServedCluster[]> {
   const clusters: WebhookServedCluster[] = [];
   try {
     for (const [i, server] of servers.entries()) {
@@ -66,6 +79,7 @@ export async function serveRealWebhooks(servers: ApiServer[], dir: string): Prom
         client,
         dir: join(dir, `controllers-${i}`),
         watchFilter: idleWatchFilter,
+        capdLockTimeoutMs,
         ...(first ? { providers: ['cluster-api', 'bootstrap-kubeadm', 'control-plane-kubeadm'] as const } : {}),
       });
       clusters.push({ server, client, controllers });
