@@ -2,7 +2,8 @@
  * `clusterctl init` rides through an API server outage (issue 11): the built CLI installs the
  * providers through a loopback fault proxy; once it has started writing, the proxy refuses every
  * connection for 20 s (as a stopped API server would), then lets them through again. The Go tool
- * completes such a run; so must we, saying what it waits for.
+ * completes such a run; so must we, saying what it waits for. The providers are the real Cluster
+ * API v1.13.5 releases of ../shared/fixtures/capi-repo.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
-import { writeProviderRepository } from '../fixtures/provider-repo.js';
+import { cliHome, writeCapiConfig } from '../harness/capi-management.js';
 
 describe('clusterctl init through an API server outage', () => {
   let server: ApiServer;
@@ -34,8 +35,8 @@ describe('clusterctl init through an API server outage', () => {
       kubeconfigPath,
       readFileSync(server.kubeconfigPath, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${proxy.port}`),
     );
-    repo = writeProviderRepository(dir, [{ version: 'v1.13.0' }, { version: 'v1.13.1' }]);
-    env = { HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg'), XDG_CACHE_HOME: join(dir, 'cache') };
+    repo = { base: dir, configPath: writeCapiConfig(dir) };
+    env = cliHome(dir);
   });
   afterAll(async () => {
     await proxy?.close();

@@ -1,8 +1,11 @@
 /**
- * `clusterctl init` end to end: the built CLI, a local provider repository written by the test,
- * and a real API server. Covers first run, re-runs, dry-run, and the bad inputs of issue 4.
+ * `clusterctl init` end to end: the built CLI, the real Cluster API v1.12.11 / v1.13.5 releases of
+ * ../shared/fixtures/capi-repo as the local repository (cert-manager is that folder's stand-in: its
+ * CRDs and a Deployment), and a real API server. Covers first run, re-runs, dry-run, and the bad
+ * inputs of issue 4. Two small providers are the test's own, for what real releases never contain:
+ * components that need a variable without default, and metadata without a series for a release.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,15 +16,19 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
-import { metadataYaml, writeProviderRepository } from '../fixtures/provider-repo.js';
+import { metadataYaml } from '../fixtures/provider-repo.js';
+import { cliHome, writeCapiConfig } from '../harness/capi-management.js';
 
-describe('clusterctl init', () => {
+describe('clusterctl init', { timeout: 300_000 }, () => {
   let server: ApiServer;
   let client: KubeClient;
   let repo: { base: string; configPath: string };
   let env: Record<string, string>;
   const cli = (...args: string[]) =>
-    runClusterctl([...args, '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath], { env });
+    runClusterctl([...args, '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath], {
+      env,
+      timeoutMs: 240_000,
+    });
 
   beforeAll(async () => {
     server = await startExtraApiServer({ name: 'init' });
@@ -42,22 +49,27 @@ describe('clusterctl init', () => {
           data: { credentials: '${NEEDVARS_B64ENCODED_CREDENTIALS}', region: '${NEEDVARS_REGION}' },
         }),
     );
-    const extra = stringify({ providers: [] }).replace('providers: []\n', '');
-    repo = writeProviderRepository(
-      dir,
-      [{ version: 'v1.13.0' }, { version: 'v1.13.1' }, { version: 'v1.14.0', series: [[1, 13, 'v1beta2']] }],
-      extra,
-    );
-    // writeProviderRepository wrote the four providers; add needvars to its providers list.
-    const config = (await import('node:fs')).readFileSync(repo.configPath, 'utf8');
+    // A provider whose newest release is missing from its metadata's release series.
+    for (const version of ['v0.1.0', 'v0.2.0']) {
+      const folder = join(dir, 'infrastructure-oddseries', version);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'metadata.yaml'), metadataYaml([[0, 1, 'v1beta2']]));
+      writeFileSync(
+        join(folder, 'infrastructure-components.yaml'),
+        stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'oddseries-system' } }),
+      );
+    }
+    const extra = (name: string) =>
+      `  - {name: ${name}, type: InfrastructureProvider, url: ${join(dir, `infrastructure-${name}`, 'latest', 'infrastructure-components.yaml')}}\n`;
+    repo = { base: dir, configPath: writeCapiConfig(dir) };
     writeFileSync(
       repo.configPath,
-      config.replace(
+      readFileSync(repo.configPath, 'utf8').replace(
         'providers:\n',
-        `providers:\n  - name: needvars\n    type: InfrastructureProvider\n    url: file://${join(dir, 'infrastructure-needvars', 'latest', 'infrastructure-components.yaml')}\n`,
+        `providers:\n${extra('needvars')}${extra('oddseries')}`,
       ),
     );
-    env = { HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg'), XDG_CACHE_HOME: join(dir, 'cache') };
+    env = cliHome(dir);
   });
   afterAll(async () => {
     await server?.stop();
@@ -80,17 +92,17 @@ describe('clusterctl init', () => {
         p.namespace,
       ]),
     ).toEqual([
-      ['CoreProvider', 'cluster-api', 'v1.13.1', 'capi-system'],
-      ['BootstrapProvider', 'kubeadm', 'v1.13.1', 'capi-kubeadm-bootstrap-system'],
-      ['ControlPlaneProvider', 'kubeadm', 'v1.13.1', 'capi-kubeadm-control-plane-system'],
-      ['InfrastructureProvider', 'docker', 'v1.13.1', 'capd-system'],
+      ['CoreProvider', 'cluster-api', 'v1.13.5', 'capi-system'],
+      ['BootstrapProvider', 'kubeadm', 'v1.13.5', 'capi-kubeadm-bootstrap-system'],
+      ['ControlPlaneProvider', 'kubeadm', 'v1.13.5', 'capi-kubeadm-control-plane-system'],
+      ['InfrastructureProvider', 'docker', 'v1.13.5', 'capd-system'],
     ]);
     expect(plan.providers[0]!.variables).toEqual(expect.arrayContaining(['CLUSTER_TOPOLOGY']));
     expect(await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'capi-system' })).toBeUndefined();
     const text = await cli('init', '-i', 'docker', '--dry-run');
     expect(text.stdout).toMatch(/PROVIDER\s+TYPE\s+VERSION\s+NAMESPACE\s+OBJECTS\s+ACTION/);
     expect(text.stdout).toMatch(
-      /infrastructure-docker\s+InfrastructureProvider\s+v1\.13\.1\s+capd-system\s+\d+\s+install/,
+      /infrastructure-docker\s+InfrastructureProvider\s+v1\.13\.5\s+capd-system\s+\d+\s+install/,
     );
   });
 
@@ -98,13 +110,14 @@ describe('clusterctl init', () => {
     const result = await cli('init', 'list-images', '-i', 'docker');
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
+    // The development manifests of the repository name the staging images, tagged main.
     expect(result.stdout).toBe(
       [
+        'gcr.io/k8s-staging-cluster-api/capd-manager:main',
+        'gcr.io/k8s-staging-cluster-api/cluster-api-controller:main',
+        'gcr.io/k8s-staging-cluster-api/kubeadm-bootstrap-controller:main',
+        'gcr.io/k8s-staging-cluster-api/kubeadm-control-plane-controller:main',
         'quay.io/jetstack/cert-manager-controller:v1.21.1',
-        'registry.k8s.io/cluster-api/capd-controller:v1.13.1',
-        'registry.k8s.io/cluster-api/capi-controller:v1.13.1',
-        'registry.k8s.io/cluster-api/capi-kubeadm-bootstrap-controller:v1.13.1',
-        'registry.k8s.io/cluster-api/capi-kubeadm-control-plane-controller:v1.13.1',
         '',
       ].join('\n'),
     );
@@ -136,12 +149,12 @@ describe('clusterctl init', () => {
   });
 
   it('refuses a version whose metadata has no release series for it', async () => {
-    const result = await cli('init', '-i', 'docker:v1.14.0');
+    const result = await cli('init', '-i', 'oddseries:v0.2.0');
     expect(result.exitCode).not.toBe(0);
-    expect(result.stderr).toMatch(/v1\.14\.0.*does not match any release series; available series: \[1\.13\]/);
+    expect(result.stderr).toMatch(/v0\.2\.0.*does not match any release series; available series: \[0\.1\]/);
     const unknown = await cli('init', '-i', 'docker:v9.9.9');
     expect(unknown.exitCode).toBe(6);
-    expect(unknown.stderr).toMatch(/Available versions: v1\.14\.0, v1\.13\.1, v1\.13\.0/);
+    expect(unknown.stderr).toMatch(/Available versions: v1\.13\.5, v1\.12\.11/);
   });
 
   it('stops on an admission policy denial, naming the object, and resumes once it is lifted', async () => {
@@ -213,14 +226,14 @@ describe('clusterctl init', () => {
       await new Promise((r) => setTimeout(r, 300));
       resumed = await cli('init', '-i', 'docker');
     }
-    expect(resumed.stderr).toContain('Installed infrastructure-docker v1.13.1');
+    expect(resumed.stderr).toContain('Installed infrastructure-docker v1.13.5');
     expect(resumed.exitCode).toBe(0);
     const installed = await listInstalledProviders(client);
     expect(installed.map((p) => `${p.name}@${p.version}`)).toEqual([
-      'cluster-api@v1.13.1',
-      'bootstrap-kubeadm@v1.13.1',
-      'control-plane-kubeadm@v1.13.1',
-      'infrastructure-docker@v1.13.1',
+      'cluster-api@v1.13.5',
+      'bootstrap-kubeadm@v1.13.5',
+      'control-plane-kubeadm@v1.13.5',
+      'infrastructure-docker@v1.13.5',
     ]);
     const deployment = await client.get({
       apiVersion: 'apps/v1',
@@ -248,7 +261,7 @@ describe('clusterctl init', () => {
   });
 
   it('refuses a different version of an installed provider and points to upgrade', async () => {
-    const result = await cli('init', '-i', 'docker:v1.13.0');
+    const result = await cli('init', '-i', 'docker:v1.12.11');
     expect(result.exitCode).toBe(7);
     expect(result.stderr).toContain('clusterctl upgrade apply');
   });

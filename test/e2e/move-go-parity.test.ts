@@ -1,6 +1,8 @@
 /**
  * move next to the Go clusterctl v1.13.5 on identical data: the same end state on the target, and
- * backup folders that each tool can restore from the other.
+ * backup folders that each tool can restore from the other. The three clusters hold the real
+ * Cluster API v1.13.5 providers (our `init` from ../shared/fixtures/capi-repo) with their webhooks
+ * served by the real managers, controllers idle (capi-webhooks.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +13,13 @@ import type { KubeObject } from '../../src/types.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
-import { clientFor, startExtraApiServer, uniqueName } from '../harness/index.js';
+import { clientFor, uniqueName } from '../harness/index.js';
 import {
-  capiV,
-  createClusterClass,
-  createClusterObjects,
-  installCapi,
-  snapshotNamespace,
-} from '../fixtures/capi-objects.js';
+  startWebhookServedClusters,
+  webhookSetupTimeoutMs,
+  type WebhookServedClusters,
+} from '../harness/capi-webhooks.js';
+import { capiV, createClusterClass, createClusterObjects, snapshotNamespace } from '../fixtures/capi-objects.js';
 
 /** What must be equal after a move: everything but server-assigned identity and timestamps. */
 function normalise(o: KubeObject): unknown {
@@ -60,18 +61,18 @@ describe('move: same results as the Go clusterctl', { timeout: 180_000 }, () => 
   let cb: KubeClient;
   const env = { CLUSTERCTL_TS_STATE_DIR: mkdtempSync(join(tmpdir(), 'move-parity-state-')) };
 
+  let mgmt: WebhookServedClusters;
+
   beforeAll(async () => {
-    [a, b, c] = await Promise.all([
-      startExtraApiServer({ name: 'parity-a' }),
-      startExtraApiServer({ name: 'parity-b' }),
-      startExtraApiServer({ name: 'parity-c' }),
-    ]);
-    ca = clientFor(a.kubeconfig);
-    cb = clientFor(b.kubeconfig);
-    await Promise.all([installCapi(ca), installCapi(cb), installCapi(clientFor(c.kubeconfig))]);
-  });
+    mgmt = await startWebhookServedClusters({
+      names: ['parity-a', 'parity-b', 'parity-c'],
+      dir: mkdtempSync(join(tmpdir(), 'move-parity-capi-')),
+    });
+    [a, b, c] = mgmt.clusters.map((m) => m.server) as [ApiServer, ApiServer, ApiServer];
+    [ca, cb] = mgmt.clusters.map((m) => m.client) as [KubeClient, KubeClient];
+  }, webhookSetupTimeoutMs);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
+    await mgmt?.stop();
   });
 
   it('leaves the target exactly as the Go tool does (objects, owners, labels, annotations, managedFields)', async () => {

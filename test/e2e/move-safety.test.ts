@@ -1,6 +1,8 @@
 /**
  * `clusterctl move` safety on real API servers: what must never be lost, whatever the kubeconfigs
- * call the clusters, and whatever state a journal or a backup folder is in.
+ * call the clusters, and whatever state a journal or a backup folder is in. Both clusters hold the
+ * real Cluster API v1.13.5 providers (our `init`), their webhooks served by the real managers with
+ * idle controllers (capi-webhooks.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,10 +15,15 @@ import { move } from '../../src/core/move/index.js';
 import type { KubeClient } from '../../src/core/ports.js';
 import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
-import { clientFor, startExtraApiServer, uniqueName } from '../harness/index.js';
+import { clientFor, uniqueName } from '../harness/index.js';
+import {
+  startWebhookServedClusters,
+  webhookSetupTimeoutMs,
+  type WebhookServedClusters,
+} from '../harness/capi-webhooks.js';
 import { namespaceEnsurer, writeCopy } from '../../src/core/cluster/mover.js';
 import { newNode } from '../../src/core/cluster/object-graph.js';
-import { capiV, createClusters, ensureNamespace, installCapi, snapshotNamespace } from '../fixtures/capi-objects.js';
+import { capiV, createClusters, ensureNamespace, snapshotNamespace } from '../fixtures/capi-objects.js';
 
 interface KubeconfigDoc {
   clusters: { name: string; cluster: { server: string } }[];
@@ -47,17 +54,18 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
   let aliasPath: string;
   const env = () => ({ CLUSTERCTL_TS_STATE_DIR: stateDir });
 
+  let mgmt: WebhookServedClusters;
+
   beforeAll(async () => {
-    [a, b] = await Promise.all([startExtraApiServer({ name: 'safety-a' }), startExtraApiServer({ name: 'safety-b' })]);
-    ca = clientFor(a.kubeconfig);
-    cb = clientFor(b.kubeconfig);
-    await Promise.all([installCapi(ca), installCapi(cb)]);
     stateDir = mkdtempSync(join(tmpdir(), 'move-safety-state-'));
+    mgmt = await startWebhookServedClusters({ names: ['safety-a', 'safety-b'], dir: join(stateDir, 'capi') });
+    [a, b] = mgmt.clusters.map((c) => c.server) as [ApiServer, ApiServer];
+    [ca, cb] = mgmt.clusters.map((c) => c.client) as [KubeClient, KubeClient];
     aliasPath = join(mkdtempSync(join(tmpdir(), 'move-alias-')), 'alias.kubeconfig');
     writeFileSync(aliasPath, aliasKubeconfig(a.kubeconfig, 'other-name'), { mode: 0o600 });
-  });
+  }, webhookSetupTimeoutMs);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await mgmt?.stop();
   });
 
   it('refuses to move a namespace onto the same cluster reached under other names and another URL, changing nothing', async () => {

@@ -1,6 +1,13 @@
 /**
  * `clusterctl move` end to end: the built CLI between real API servers (each on the shared etcd,
  * each with its own garbage collector), and the library for crash-at-every-step resume tests.
+ *
+ * Both clusters hold the real Cluster API v1.13.5 providers, installed by our own `init` from
+ * ../shared/fixtures/capi-repo, with every admission and conversion webhook served by the real
+ * managers (capi-webhooks.ts): each object the move writes passes the real schemas, defaulting
+ * and validation. The controllers stay idle, so the status the fixtures write (as the controllers
+ * would) is what the move sees; status is never moved, and markProvisioned plays the controllers
+ * on the side that received a move before it moves again.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +22,18 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { clientFor, startExtraApiServer, uniqueName } from '../harness/index.js';
 import {
+  startWebhookServedClusters,
+  webhookSetupTimeoutMs,
+  type WebhookServedClusters,
+} from '../harness/capi-webhooks.js';
+import { crdFor } from '../fixtures/capi-crds.js';
+import { waitForCrdEstablished } from '../../src/core/cluster/inventory.js';
+import {
   capiV,
   createClusterClass,
   createClusterObjects,
   createClusters,
   ensureNamespace,
-  installCapi,
   markProvisioned,
   snapshotNamespace,
 } from '../fixtures/capi-objects.js';
@@ -33,17 +46,17 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
   let ca: KubeClient;
   let cb: KubeClient;
   let stateDir: string;
+  let mgmt: WebhookServedClusters;
   const env = () => ({ CLUSTERCTL_TS_STATE_DIR: stateDir });
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startExtraApiServer({ name: 'move-a' }), startExtraApiServer({ name: 'move-b' })]);
-    ca = clientFor(a.kubeconfig);
-    cb = clientFor(b.kubeconfig);
-    await Promise.all([installCapi(ca), installCapi(cb)]);
     stateDir = mkdtempSync(join(tmpdir(), 'move-state-'));
-  });
+    mgmt = await startWebhookServedClusters({ names: ['move-a', 'move-b'], dir: join(stateDir, 'capi') });
+    [a, b] = mgmt.clusters.map((c) => c.server) as [ApiServer, ApiServer];
+    [ca, cb] = mgmt.clusters.map((c) => c.client) as [KubeClient, KubeClient];
+  }, webhookSetupTimeoutMs);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await mgmt?.stop();
   });
 
   const moveCli = (ns: string, from: ApiServer, to: ApiServer, ...extra: string[]) =>
@@ -182,24 +195,29 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
     try {
       const ns = uniqueName('noprov');
       await createClusters(ca, ns, 1, { workers: 0 });
-      const bc = clientFor(bare.kubeconfig);
-      await installCapi(bc, {
-        core: 'v1.13.0',
-        bootstrap: 'v1.12.0',
-        controlPlane: 'v1.13.0',
-        infrastructure: 'v1.13.0',
-      });
-      await bc.delete({
-        apiVersion: 'clusterctl.cluster.x-k8s.io/v1alpha3',
-        kind: 'Provider',
-        name: 'infrastructure-docker',
-        namespace: 'capd-system',
-      });
+      // The real core and control plane v1.13.5 with an older bootstrap provider, and no infrastructure.
+      const init = await runClusterctl(
+        [
+          'init',
+          '--core',
+          'cluster-api:v1.13.5',
+          '-b',
+          'kubeadm:v1.12.11',
+          '-c',
+          'kubeadm:v1.13.5',
+          '--config',
+          mgmt.configPath,
+          '--kubeconfig',
+          bare.kubeconfigPath,
+        ],
+        { env: { ...env(), HOME: join(stateDir, 'bare-home') }, timeoutMs: 300_000 },
+      );
+      expect(init.exitCode, init.stderr).toBe(0);
       const result = await moveCli(ns, a, bare);
       expect(result.exitCode, result.stderr).toBe(6);
       expect(result.stderr).toContain('provider infrastructure-docker is not installed on the target cluster');
       expect(result.stderr).toContain(
-        'provider bootstrap-kubeadm on the target cluster is older than on the source (source: v1.13.0, target: v1.12.0)',
+        'provider bootstrap-kubeadm on the target cluster is older than on the source (source: v1.13.5, target: v1.12.11)',
       );
       const cluster = await ca.get({ apiVersion: capiV, kind: 'Cluster', name: 'c0', namespace: ns });
       expect((cluster?.spec as { paused?: boolean }).paused).toBeUndefined();
@@ -561,6 +579,20 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
   it('copies global identities with their secrets and never deletes them; moves ClusterResourceSets with their bindings', async () => {
     const ns = uniqueName('ident');
     await createClusters(ca, ns, 1, { workers: 0 });
+    // The docker provider has no global identity kind, and ../shared/fixtures/capi-repo holds no
+    // provider that has one (AWS and Azure do): a hand-written cluster-wide CRD with the
+    // move-hierarchy label stands in for one, on both clusters, as such a provider would install it.
+    const identityCrd = crdFor({
+      group: 'infrastructure.cluster.x-k8s.io',
+      kind: 'DockerClusterIdentity',
+      namespaced: false,
+      provider: 'infrastructure-docker',
+      extraLabels: { 'clusterctl.cluster.x-k8s.io/move-hierarchy': '' },
+    });
+    for (const client of [ca, cb]) {
+      if (!(await client.get({ ...identityCrd, name: identityCrd.metadata.name! }))) await client.create(identityCrd);
+      await waitForCrdEstablished(client, identityCrd.metadata.name!);
+    }
     const idName = uniqueName('identity');
     const identity = await ca.create({
       apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
@@ -579,7 +611,10 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
       apiVersion: 'addons.cluster.x-k8s.io/v1beta2',
       kind: 'ClusterResourceSet',
       metadata: { name: 'cni', namespace: ns },
-      spec: { clusterSelector: {} },
+      spec: {
+        clusterSelector: { matchLabels: { cni: 'calico' } },
+        resources: [{ kind: 'ConfigMap', name: 'cni-manifests' }],
+      },
     });
     const crsOwner = { apiVersion: crs.apiVersion, kind: crs.kind, name: 'cni', uid: crs.metadata.uid! };
     await ca.create({

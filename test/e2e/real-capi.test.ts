@@ -16,6 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/types.js';
 import { pointWebhooksAt } from '../harness/capi-controllers.js';
+import { capdWaitMs, webhookSetupTimeoutMs } from '../harness/capi-webhooks.js';
 import { cliHome, startCapiManagementCluster, type CapiManagementCluster } from '../harness/capi-management.js';
 import { runClusterctl, type CliResult } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl, runProcess } from '../harness/go-clusterctl.js';
@@ -46,8 +47,8 @@ describe('the real Cluster API v1.13.5 controllers', () => {
     dir = mkdtempSync(join(tmpdir(), 'real-capi-'));
     env = cliHome(join(dir, 'cli-home'));
     const server = await startExtraApiServer({ name: 'real-capi' });
-    mgmt = await startCapiManagementCluster({ dir, server });
-  }, 20 * 60_000);
+    mgmt = await startCapiManagementCluster({ dir, server, capdLockTimeoutMs: capdWaitMs });
+  }, webhookSetupTimeoutMs);
   afterAll(async () => {
     await mgmt?.stop();
   });

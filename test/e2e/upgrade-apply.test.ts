@@ -7,6 +7,12 @@
  *
  * No controllers run here: a small stand-in below plays the Deployment controller by writing
  * `status` through the status subresource, as kube-controller-manager would.
+ *
+ * The provider releases are the project's small fixtures, not the real ones of
+ * ../shared/fixtures/capi-repo: each test needs a release history the two real releases do not
+ * have (a Deployment selector changed between versions, cert-manager releases that change and then
+ * drop a CRD storage version). The real v1.12.11 -> v1.13.5 upgrade is upgrade-delete.test.ts
+ * (beside the Go tool) and oci-init.test.ts (from a registry).
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,12 @@
 /**
  * upgrade plan/apply and delete end to end, and interoperability with the Go clusterctl: each tool
- * reads the inventory the other wrote, and both print the same upgrade plan.
+ * reads the inventory the other wrote, and both print the same upgrade plan. The providers are the
+ * real Cluster API v1.12.11 and v1.13.5 releases of ../shared/fixtures/capi-repo (real CRDs with
+ * their schemas and conversion webhooks, webhook configurations, RBAC, Deployments); nothing runs
+ * them, as no Cluster API object is written here. cert-manager is that folder's stand-in (its CRDs),
+ * and the newer cert-manager of the upgrade test is the project's fixture.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +17,12 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer } from '../harness/index.js';
-import { fixtureCertManager, pinnedProviderFlags, writeProviderRepository } from '../fixtures/provider-repo.js';
+import { capiInitArgs, writeCapiConfig } from '../harness/capi-management.js';
+import { fixtureCertManager } from '../fixtures/provider-repo.js';
 
-const pinned = pinnedProviderFlags('v1.13.0');
+const pinned = capiInitArgs('v1.12.11');
 
-describe('upgrade and delete, with the Go clusterctl as the reference', () => {
+describe('upgrade and delete, with the Go clusterctl as the reference', { timeout: 300_000 }, () => {
   const go = goClusterctlPath();
   let ours: ApiServer;
   let theirs: ApiServer;
@@ -26,9 +31,15 @@ describe('upgrade and delete, with the Go clusterctl as the reference', () => {
   let repo: { base: string; configPath: string };
   let env: Record<string, string>;
   const cli = (server: ApiServer, ...args: string[]) =>
-    runClusterctl([...args, '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath], { env });
+    runClusterctl([...args, '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath], {
+      env,
+      timeoutMs: 240_000,
+    });
   const goCli = (server: ApiServer, ...args: string[]) =>
-    runGoClusterctl(go!, [...args, '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath], { env });
+    runGoClusterctl(go!, [...args, '--config', repo.configPath, '--kubeconfig', server.kubeconfigPath], {
+      env,
+      timeoutMs: 240_000,
+    });
 
   beforeAll(async () => {
     [ours, theirs] = await Promise.all([
@@ -38,7 +49,7 @@ describe('upgrade and delete, with the Go clusterctl as the reference', () => {
     oursClient = clientFor(ours.kubeconfig);
     theirsClient = clientFor(theirs.kubeconfig);
     const dir = mkdtempSync(join(tmpdir(), 'upgrade-repo-'));
-    repo = writeProviderRepository(dir, [{ version: 'v1.13.0' }, { version: 'v1.13.1' }]);
+    repo = { base: dir, configPath: writeCapiConfig(dir) };
     env = { HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg'), XDG_CACHE_HOME: join(dir, 'cache') };
   });
   afterAll(async () => {
@@ -74,17 +85,17 @@ describe('upgrade and delete, with the Go clusterctl as the reference', () => {
     };
     expect(
       json.plans[0]!.providers.map((p: { name: string; nextVersion: string }) => [p.name, p.nextVersion]),
-    ).toContainEqual(['cluster-api', 'v1.13.1']);
+    ).toContainEqual(['cluster-api', 'v1.13.5']);
   });
 
   it('applies the plan; the Go tool then sees an up-to-date cluster too', async () => {
     const applied = await cli(ours, 'upgrade', 'apply', '--contract', 'v1beta2');
     expect(applied.exitCode, applied.stderr).toBe(0);
     expect((await listInstalledProviders(oursClient)).map((p) => p.version)).toEqual([
-      'v1.13.1',
-      'v1.13.1',
-      'v1.13.1',
-      'v1.13.1',
+      'v1.13.5',
+      'v1.13.5',
+      'v1.13.5',
+      'v1.13.5',
     ]);
     const mine = await cli(ours, 'upgrade', 'plan');
     const reference = await goCli(ours, 'upgrade', 'plan');
@@ -93,7 +104,7 @@ describe('upgrade and delete, with the Go clusterctl as the reference', () => {
   });
 
   it('rejects --contract together with provider versions, and versions missing from apply', async () => {
-    const both = await cli(ours, 'upgrade', 'apply', '--contract', 'v1beta2', '--core', 'cluster-api:v1.13.1');
+    const both = await cli(ours, 'upgrade', 'apply', '--contract', 'v1beta2', '--core', 'cluster-api:v1.13.5');
     expect(both.exitCode).toBe(2);
     const noVersion = await cli(ours, 'upgrade', 'apply', '-i', 'docker');
     expect(noVersion.exitCode).toBe(2);
@@ -137,8 +148,9 @@ describe('upgrade and delete, with the Go clusterctl as the reference', () => {
         .map((o) => stringify(o))
         .join('---\n'),
     );
-    const config = join(repo.base, 'clusterctl-cm.yaml');
-    writeFileSync(config, readFileSync(repo.configPath, 'utf8').replace(/v1\.21\.1/g, 'v1.22.0'));
+    const config = writeCapiConfig(join(repo.base, 'cm'), undefined, {
+      certManager: { url: join(dir, 'cert-manager.yaml'), version: 'v1.22.0' },
+    });
     const args = ['upgrade', 'plan', '--config', config, '--kubeconfig', theirs.kubeconfigPath];
     const mine = await runClusterctl(args, { env });
     const reference = await runGoClusterctl(go!, args, { env });

@@ -252,6 +252,15 @@ export interface StartCapiControllersOptions {
   binDir?: string;
   /** How long to wait for another CAPD on this host to stop (default 15 min). */
   capdLockTimeoutMs?: number;
+  /**
+   * Webhooks only: the managers' controllers reconcile only objects labelled
+   * `cluster.x-k8s.io/watch-filter=<this value>` (`--watch-filter`), which the test never sets, so
+   * they leave the test's objects (and the status the test wrote) alone while their webhook servers
+   * answer every admission and conversion request of the cluster. (`--namespace` would not do: it
+   * narrows the managers' cache, and the webhooks that read other objects, such as the Cluster
+   * webhook reading its ClusterClass, then fail.)
+   */
+  watchFilter?: string;
 }
 
 const readyTimeoutMs = 120_000;
@@ -332,6 +341,7 @@ export async function startCapiControllers(options: StartCapiControllersOptions)
         '--diagnostics-address=0',
         '--leader-elect=false',
         '--feature-gates=ClusterTopology=true',
+        ...(options.watchFilter ? [`--watch-filter=${options.watchFilter}`] : []),
       ],
       log,
       detached,

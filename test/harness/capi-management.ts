@@ -18,8 +18,15 @@ export function capiRepoPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.CLUSTERCTL_TS_CAPI_REPO ?? join(repoRoot, '..', 'shared', 'fixtures', 'capi-repo');
 }
 
-/** Writes a clusterctl.yaml that takes the four providers and cert-manager from the local repository. */
-export function writeCapiConfig(dir: string, repo = capiRepoPath()): string {
+/**
+ * Writes a clusterctl.yaml that takes the four providers and cert-manager from the local repository
+ * (`certManager`: another cert-manager release, e.g. a test's newer one; `extra`: appended as is).
+ */
+export function writeCapiConfig(
+  dir: string,
+  repo = capiRepoPath(),
+  options: { certManager?: { url: string; version: string }; extra?: string } = {},
+): string {
   if (!existsSync(join(repo, 'cluster-api')))
     throw new Error(
       `the Cluster API release files were not found in ${repo}; set CLUSTERCTL_TS_CAPI_REPO to a local repository ` +
@@ -36,10 +43,10 @@ export function writeCapiConfig(dir: string, repo = capiRepoPath()): string {
       `  - {name: kubeadm, type: ControlPlaneProvider, url: ${repo}/control-plane-kubeadm/latest/control-plane-components.yaml}`,
       `  - {name: docker, type: InfrastructureProvider, url: ${repo}/infrastructure-docker/latest/infrastructure-components-development.yaml}`,
       'cert-manager:',
-      `  url: ${repo}/cert-manager/v1.21.1/cert-manager.yaml`,
-      '  version: v1.21.1',
+      `  url: ${options.certManager?.url ?? `${repo}/cert-manager/v1.21.1/cert-manager.yaml`}`,
+      `  version: ${options.certManager?.version ?? 'v1.21.1'}`,
       '',
-    ].join('\n'),
+    ].join('\n') + (options.extra ?? ''),
   );
   return path;
 }
@@ -56,6 +63,26 @@ export function capiInitArgs(version = capiVersion): string[] {
     '--infrastructure',
     `docker:${version}`,
   ];
+}
+
+/**
+ * Our own `init` of the four real providers at `version` on `server` (CRDs with their schemas,
+ * webhook configurations, conversion webhooks, Deployments: what a user's cluster holds). Nothing
+ * runs: start the managers with startCapiControllers when a test writes Cluster API objects.
+ */
+export async function initRealProviders(
+  server: ApiServer,
+  configPath: string,
+  home: string,
+  version = capiVersion,
+): Promise<CliResult> {
+  const init = await runClusterctl(
+    ['init', ...capiInitArgs(version), '--config', configPath, '--kubeconfig', server.kubeconfigPath],
+    { env: { ...cliHome(home), CLUSTER_TOPOLOGY: 'true' }, timeoutMs: 600_000 },
+  );
+  if (init.exitCode !== 0)
+    throw new Error(`clusterctl init failed (exit ${init.exitCode}):\n${init.stderr}${init.stdout}`);
+  return init;
 }
 
 /** A private HOME/XDG for the CLI, so no user configuration leaks into a run. */
@@ -95,15 +122,7 @@ export async function startCapiManagementCluster(options: StartCapiManagementOpt
   const { server } = options;
   try {
     const configPath = options.configPath ?? writeCapiConfig(options.dir);
-    const init = await runClusterctl(
-      ['init', ...capiInitArgs(), '--config', configPath, '--kubeconfig', server.kubeconfigPath],
-      {
-        env: { ...cliHome(join(options.dir, 'home')), CLUSTER_TOPOLOGY: 'true' },
-        timeoutMs: 600_000,
-      },
-    );
-    if (init.exitCode !== 0)
-      throw new Error(`clusterctl init failed (exit ${init.exitCode}):\n${init.stderr}${init.stdout}`);
+    const init = await initRealProviders(server, configPath, join(options.dir, 'home'));
     const kc = new KubeConfig();
     kc.loadFromString(server.kubeconfig);
     const client = createKubeClientFromConfig(kc);

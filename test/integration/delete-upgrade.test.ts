@@ -1,4 +1,10 @@
-/** delete and upgrade core logic against a real API server with realistic provider objects. */
+/**
+ * delete and upgrade core logic against a real API server with realistic provider objects. The
+ * library calls get the project's fixture releases because the tests need version lists the real
+ * releases do not have (v1.14.0, a release candidate, a core four minors behind); the same delete
+ * and upgrade on the real v1.12.11 / v1.13.5 releases, through the CLI and beside the Go tool, is
+ * test/e2e/upgrade-delete.test.ts.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyComponents } from '../../src/core/cluster/installer.js';
 import { ensureInventoryCrd, listInstalledProviders, saveInstalledProvider } from '../../src/core/cluster/inventory.js';
