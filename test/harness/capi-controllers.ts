@@ -252,6 +252,11 @@ export interface StartCapiControllersOptions {
   binDir?: string;
   /** How long to wait for another CAPD on this host to stop (default 15 min). */
   capdLockTimeoutMs?: number;
+  /**
+   * More flags for every manager, e.g. `--watch-filter=<value>`: the controllers then reconcile only
+   * objects labelled `cluster.x-k8s.io/watch-filter=<value>` while the webhooks serve everything.
+   */
+  extraArgs?: readonly string[];
 }
 
 const readyTimeoutMs = 120_000;
@@ -332,6 +337,7 @@ export async function startCapiControllers(options: StartCapiControllersOptions)
         '--diagnostics-address=0',
         '--leader-elect=false',
         '--feature-gates=ClusterTopology=true',
+        ...(options.extraArgs ?? []),
       ],
       log,
       detached,
