@@ -261,6 +261,11 @@ export interface StartCapiControllersOptions {
    * webhook reading its ClusterClass, then fail.)
    */
   watchFilter?: string;
+  /**
+   * More flags for every manager, e.g. `--watch-filter=<value>`: the controllers then reconcile only
+   * objects labelled `cluster.x-k8s.io/watch-filter=<value>` while the webhooks serve everything.
+   */
+  extraArgs?: readonly string[];
 }
 
 const readyTimeoutMs = 120_000;
@@ -342,6 +347,7 @@ export async function startCapiControllers(options: StartCapiControllersOptions)
         '--leader-elect=false',
         '--feature-gates=ClusterTopology=true',
         ...(options.watchFilter ? [`--watch-filter=${options.watchFilter}`] : []),
+        ...(options.extraArgs ?? []),
       ],
       log,
       detached,

@@ -21,14 +21,20 @@ const inventoryCrdName = `providers.${inventoryGroup}`;
 
 const stringField = (description: string) => ({ type: 'string', description });
 
-/** The inventory CRD, embedded in the package (our own text; same names, columns and fields). */
+/**
+ * The inventory CRD, embedded in the package (our own descriptions; same names, labels, annotations,
+ * columns and fields as the Go tool's). It carries only the inventory label: the
+ * `clusterctl.cluster.x-k8s.io` label marks the kinds `move` considers, and Provider objects are never moved.
+ */
 export function inventoryCrd(): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: {
       name: inventoryCrdName,
-      labels: { [Labels.clusterctl]: '', [Labels.clusterctlCore]: 'inventory' },
+      labels: { [Labels.clusterctlCore]: 'inventory' },
+      // The controller-tools version that generated the Go tool's copy (v1.13.5), written as it does.
+      annotations: { 'controller-gen.kubebuilder.io/version': 'v0.20.0' },
     },
     spec: {
       group: inventoryGroup,
