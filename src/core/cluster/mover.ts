@@ -352,13 +352,23 @@ const namespaceTerminationTimeoutMs = 60_000;
  * False when the namespace exists; true once it does not. A namespace being deleted (e.g. by a
  * rollback just before) accepts no new objects: wait for it to go, then it can be created again.
  */
-async function namespaceGone(client: KubeClient, name: string, signal?: AbortSignal): Promise<boolean> {
+async function namespaceGone(
+  client: KubeClient,
+  name: string,
+  signal?: AbortSignal,
+  onWait?: (message: string) => void,
+): Promise<boolean> {
   const ref = { apiVersion: 'v1', kind: 'Namespace', name };
   const deadline = Date.now() + namespaceTerminationTimeoutMs;
   for (let delay = 200; ; delay = Math.min(delay * 1.5, 2000)) {
     const ns = await client.get(ref);
     if (!ns) return true;
     if (!ns.metadata.deletionTimestamp) return false;
+    if (delay === 200) {
+      onWait?.(
+        `Waiting up to ${namespaceTerminationTimeoutMs / 1000}s for namespace ${name} on ${client.server} to finish terminating before it is created again`,
+      );
+    }
     if (Date.now() > deadline) {
       throw new ClusterctlError(
         'TIMEOUT',
@@ -374,19 +384,21 @@ async function namespaceGone(client: KubeClient, name: string, signal?: AbortSig
 
 /**
  * Namespaces known to exist on one cluster (one check per namespace per move). `onCreated` hears
- * of each namespace this ensurer had to create (the journal records them for rollback).
+ * of each namespace this ensurer had to create (the journal records them for rollback); `onWait`
+ * is told when a namespace being deleted holds the creation up.
  */
 export function namespaceEnsurer(
   client: KubeClient,
   onCreated?: (namespace: string) => Promise<void>,
   signal?: AbortSignal,
+  onWait?: (message: string) => void,
 ): (namespace: string) => Promise<void> {
   const known = new Map<string, Promise<void>>();
   return (namespace) => {
     let pending = known.get(namespace);
     if (!pending) {
       pending = (async () => {
-        if (!(await namespaceGone(client, namespace, signal))) return;
+        if (!(await namespaceGone(client, namespace, signal, onWait))) return;
         try {
           await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
         } catch (error) {

@@ -198,7 +198,7 @@ async function restoreGroups(
   created: GraphNode[],
   ctx: MoveContext,
 ): Promise<void> {
-  const ensureNamespace = namespaceEnsurer(target, undefined, ctx.signal);
+  const ensureNamespace = namespaceEnsurer(target, undefined, ctx.signal, (message) => ctx.reporter.info(message));
   const newUids = new Map<string, string>();
   const restoreOne = async (n: GraphNode) => {
     const existing = await target.get(nodeRef(n));

@@ -122,7 +122,7 @@ async function restoreOntoSource(
   for (const n of graph.nodes.values()) {
     if (!n.virtual && wanted.has(identityKey(n))) (groups[plannedByCopyUid.get(n.uid)!.group] ??= []).push(n);
   }
-  const ensureNamespace = namespaceEnsurer(source, undefined, ctx.signal);
+  const ensureNamespace = namespaceEnsurer(source, undefined, ctx.signal, (message) => ctx.reporter.info(message));
   let restored = 0;
   for (const group of groups) {
     if (!group) continue;

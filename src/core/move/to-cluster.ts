@@ -278,7 +278,12 @@ async function createOnTarget(m: MoveRun): Promise<void> {
     if (batch.length) await journal.append([{ t: 'created', uids: batch }]);
   };
   const task = ctx.reporter.task(`Creating ${total} objects on the target`);
-  const ensureNamespace = namespaceEnsurer(target, (name) => journal.append([{ t: 'namespace', name }]), ctx.signal);
+  const ensureNamespace = namespaceEnsurer(
+    target,
+    (name) => journal.append([{ t: 'namespace', name }]),
+    ctx.signal,
+    (message) => ctx.reporter.info(message),
+  );
   const createOne = async (uid: string) => {
     const { n, group } = byUid.get(uid)!;
     const copy = copyForTarget(n, m.graph, state.newUids);
