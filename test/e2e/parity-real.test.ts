@@ -60,6 +60,7 @@ async function snapshot(client: KubeClient, namespace?: string): Promise<Map<str
 function normalise(o: KubeObject): Record<string, unknown> {
   const md: Record<string, unknown> = { ...o.metadata };
   for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'managedFields']) delete md[k];
+  if (md.deletionTimestamp) md.deletionTimestamp = 'T';
   if (Array.isArray(md.ownerReferences))
     md.ownerReferences = (md.ownerReferences as Record<string, unknown>[]).map((r) => ({ ...r, uid: '' }));
   const copy = JSON.parse(JSON.stringify({ ...o, metadata: md })) as Record<string, unknown>;
@@ -262,7 +263,17 @@ describe('end states next to the Go clusterctl on the real Cluster API releases'
     expect(reference.exitCode, `Go clusterctl ${args.join(' ')}: ${reference.stderr}`).toBe(0);
     expect(mine.exitCode, `clusterctl ${args.join(' ')}: ${mine.stderr}`).toBe(0);
   };
+  /** Both tools check cert-manager with a test namespace they delete: let its deletion finish (up to 60 s). */
+  const namespacesSettled = async (server: ApiServer): Promise<void> => {
+    const client = clientFor(server.kubeconfig);
+    for (let deadline = Date.now() + 60_000; Date.now() < deadline;) {
+      const namespaces = await client.list('v1', 'Namespace');
+      if (!namespaces.some((n) => n.metadata.deletionTimestamp)) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
   const compareServers = async (a: ApiServer, b: ApiServer): Promise<string[]> => {
+    await Promise.all([namespacesSettled(a), namespacesSettled(b)]);
     const [sa, sb] = await Promise.all([snapshot(clientFor(a.kubeconfig)), snapshot(clientFor(b.kubeconfig))]);
     writeFileSync(join(dir, `${a.name}.json`), JSON.stringify(Object.fromEntries(sa), null, 1));
     writeFileSync(join(dir, `${b.name}.json`), JSON.stringify(Object.fromEntries(sb), null, 1));
