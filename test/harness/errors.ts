@@ -11,3 +11,14 @@ export async function failure(promise: Promise<unknown>): Promise<ClusterctlErro
   expect(error).toBeInstanceOf(ClusterctlError);
   return error as ClusterctlError;
 }
+
+/** The ClusterctlError a function throws (the test fails if it returns or throws another error). */
+export function thrown(fn: () => unknown): ClusterctlError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ClusterctlError);
+    return error as ClusterctlError;
+  }
+  throw new Error('expected an error');
+}
