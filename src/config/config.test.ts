@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../errors.js';
 import type { ProviderConfig } from '../types.js';
 import { certManagerDefaultUrl, parseConfig, parseConfigText, parseGoDuration, type ConfigInput } from './config.js';
+import { thrown as errorOf } from '../../test/harness/errors.js';
 
 const builtInProviders: ProviderConfig[] = [
   {
@@ -37,16 +38,6 @@ function config(
     defaultOverridesFolder: '/home/u/.config/cluster-api/overrides',
   };
   return parseConfig(input);
-}
-
-function errorOf(fn: () => unknown): ClusterctlError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ClusterctlError);
-    return error as ClusterctlError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('variable precedence', () => {

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ClusterctlError } from '../errors.js';
 import { createConfig, maxConfigFileBytes } from './load.js';
+import { failure } from '../../test/harness/errors.js';
 
 let home: string;
 
@@ -20,15 +20,6 @@ async function write(path: string, text: string): Promise<string> {
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, text);
   return path;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ClusterctlError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ClusterctlError);
-  return error as ClusterctlError;
 }
 
 describe('createConfig: file discovery', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterctlError } from '../errors.js';
 import {
   dns1123LabelErrors,
   dns1123SubdomainErrors,
@@ -14,21 +13,12 @@ import {
   validateTargetNamespace,
   validateWorkerMachineCount,
 } from './validation.js';
+import { thrown as catchError } from '../../test/harness/errors.js';
 
 const labelRegexMessage =
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const subdomainRegexMessage =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-
-function catchError(fn: () => unknown): ClusterctlError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ClusterctlError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('DNS-1123 names (messages as Kubernetes words them)', () => {
   // Expected values checked against k8s.io/apimachinery's IsDNS1123Label / IsDNS1123Subdomain.

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeRelease, startFakeGitHub, type FakeGitHub } from '../../../test/harness/fake-github.js';
 import { latestContractRelease } from '../../core/repository/versions.js';
-import { ClusterctlError } from '../../errors.js';
 import { createGitHubRepository, nextPageUrl, parseGitHubUrl } from './github.js';
 import { createHttpClient } from './http.js';
 import { createRepository, createRepositoryMemo, type RepositoryConfig, type RepositoryDeps } from './index.js';
+import { failure } from '../../../test/harness/errors.js';
 
 const componentsUrl =
   'https://github.com/acme/cluster-api-provider-acme/releases/latest/infrastructure-components.yaml';
@@ -62,15 +62,6 @@ function depsWith(overrides: Partial<RepositoryDeps> = {}): RepositoryDeps {
     noCache: true,
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ClusterctlError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ClusterctlError);
-  return error as ClusterctlError;
 }
 
 describe('GitHub URLs', () => {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterctlError } from '../../errors.js';
 import { createHttpClient, describeNetworkError, displayUrl } from './http.js';
+import { failure } from '../../../test/harness/errors.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -26,15 +26,6 @@ async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ClusterctlError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ClusterctlError);
-  return error as ClusterctlError;
 }
 
 describe('http client', () => {

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestContractRelease } from '../../core/repository/versions.js';
-import { ClusterctlError } from '../../errors.js';
 import type { Reporter } from '../../core/ports.js';
 import { createLocalRepository, parseLocalUrl } from './local.js';
 import { createRepository, createRepositoryForUrl, type RepositoryConfig } from './index.js';
+import { failure } from '../../../test/harness/errors.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/repositories/', import.meta.url));
 const local = join(fixtures, 'local');
@@ -20,15 +20,6 @@ const config: RepositoryConfig = {
 };
 const deps = { resolveLatest: latestContractRelease };
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-async function failure(promise: Promise<unknown>): Promise<ClusterctlError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ClusterctlError);
-  return error as ClusterctlError;
-}
 
 describe('local repository', () => {
   it('parses the layout', () => {

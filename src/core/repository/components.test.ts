@@ -19,21 +19,12 @@ import {
   splitProviderUrl,
   validateCrdNames,
 } from './components.js';
+import { thrown as catchError } from '../../../test/harness/errors.js';
 
 function parse(text: string): KubeObject[] {
   return parseAllDocuments(text)
     .map((d) => d.toJS() as KubeObject | null)
     .filter((o): o is KubeObject => o !== null);
-}
-
-function catchError(fn: () => unknown): ClusterctlError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ClusterctlError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
 }
 
 const provider = { name: 'sample', type: 'InfrastructureProvider', version: 'v1.2.0' } as const;

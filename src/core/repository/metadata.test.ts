@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterctlError } from '../../errors.js';
 import {
   checkProviderContract,
   compatibleContracts,
@@ -8,6 +7,7 @@ import {
   releaseSeriesForVersion,
   type ProviderMetadata,
 } from './metadata.js';
+import { thrown as errorOf } from '../../../test/harness/errors.js';
 
 const valid = `
 apiVersion: clusterctl.cluster.x-k8s.io/v1alpha3
@@ -23,16 +23,6 @@ releaseSeries:
     minor: 4
     contract: v1alpha4
 `;
-
-function errorOf(fn: () => unknown): ClusterctlError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ClusterctlError);
-    return error as ClusterctlError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseMetadata', () => {
   it('parses a valid file', () => {

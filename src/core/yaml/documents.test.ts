@@ -4,16 +4,7 @@ import { ClusterctlError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
 import { parseDocuments, serializeObject, serializeObjects } from './documents.js';
 import type { JsonValue } from './go-yaml-emitter.js';
-
-function thrown(fn: () => unknown): ClusterctlError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ClusterctlError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../../../test/harness/errors.js';
 
 // Every expected text below was printed by the Go clusterctl v1.13.5 (`generate yaml`) for the same value.
 describe('serializeObject: values as sigs.k8s.io/yaml writes them', () => {
