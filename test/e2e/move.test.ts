@@ -87,7 +87,13 @@ async function waitUntilEnforced(client: KubeClient, namespace: string): Promise
     apiVersion: capiV,
     kind: 'Machine',
     metadata: { name: 'c1-md-probe', namespace },
-    spec: { clusterName: 'c1', bootstrap: { dataSecretName: 'none' } },
+    // Valid for the real v1.13.5 schema, so only the policy can refuse it.
+    spec: {
+      clusterName: 'c1',
+      version: 'v1.35.0',
+      bootstrap: { dataSecretName: 'none' },
+      infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'DockerMachine', name: 'c1-md-probe' },
+    },
   };
   for (let attempt = 0; ; attempt++) {
     const message = await client.create(probe, { dryRun: true }).then(
