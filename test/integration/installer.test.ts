@@ -246,3 +246,45 @@ describe('installer, inventory and cert-manager on a real API server', () => {
     await waitForDeployments(client, objects, { timeoutMs: 5000, pollMs: 50 });
   });
 });
+
+describe('cert-manager check on a server whose namespaces never finish deleting', () => {
+  let server: ApiServer;
+  let client: KubeClient;
+  beforeAll(async () => {
+    // No controller manager: a deleted namespace with the kubernetes finalizer stays Terminating.
+    server = await startExtraApiServer({ name: 'cm-terminating', controllerManager: false });
+    client = clientFor(server.kubeconfig);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('says what it waits for when an earlier check left its namespace terminating', async () => {
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cert-manager-test' } });
+    await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'cert-manager-test' });
+    const ns = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'cert-manager-test' });
+    expect(ns?.metadata.deletionTimestamp).toBeDefined();
+
+    const said: string[] = [];
+    const stop = new AbortController();
+    const run = ensureCertManager(
+      {
+        client,
+        reporter: {
+          ...silentReporter,
+          info: (message) => {
+            said.push(message);
+            stop.abort();
+          },
+        },
+        fetchManifest: () => Promise.reject(new Error('must not install before the check has answered')),
+        signal: stop.signal,
+      },
+      { version: 'v1.21.1', url: 'unused', timeoutMs: 600_000, externallyProvisioned: false },
+    );
+    await expect(run).rejects.toThrow();
+    expect(said).toEqual([
+      'Waiting up to 60s for namespace cert-manager-test (left by an earlier cert-manager check) to finish deleting',
+    ]);
+  }, 180_000);
+});

@@ -50,13 +50,24 @@ function meansNotReady(error: unknown): boolean {
   return error instanceof ClusterctlError && ['NOT_FOUND', 'REJECTED', 'CONFLICT'].includes(error.code);
 }
 
-/** True when cert-manager answers: its CRDs are served and its webhook admits test objects. */
-export async function probeCertManager(client: KubeClient, signal?: AbortSignal): Promise<boolean> {
+/**
+ * True when cert-manager answers: its CRDs are served and its webhook admits test objects.
+ * `onWait` is called once when the probe first has to wait for an earlier probe's namespace.
+ */
+export async function probeCertManager(
+  client: KubeClient,
+  signal?: AbortSignal,
+  onWait?: (what: string) => void,
+): Promise<boolean> {
   const objects = probeObjects();
   // A scratch namespace left by an earlier probe may still be terminating: wait for it to go.
   for (let i = 0; i < 600; i++) {
     const ns = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: probeNamespace });
     if (!ns?.metadata.deletionTimestamp) break;
+    if (i === 0)
+      onWait?.(
+        `Waiting up to 60s for namespace ${probeNamespace} (left by an earlier cert-manager check) to finish deleting`,
+      );
     await defaultSleep(100, signal);
   }
   try {
@@ -133,13 +144,13 @@ export type CertManagerOutcome = 'already-installed' | 'installed' | 'externally
 
 /** Polls the readiness probe until it passes or `settings.timeoutMs` runs out (TIMEOUT). */
 async function waitForCertManager(
-  client: KubeClient,
+  probe: () => Promise<boolean>,
   settings: CertManagerSettings,
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const deadline = Date.now() + settings.timeoutMs;
-  while (!(await probeCertManager(client, signal))) {
+  while (!(await probe())) {
     if (Date.now() > deadline) {
       throw new ClusterctlError(
         'TIMEOUT',
@@ -164,9 +175,21 @@ export async function ensureCertManager(
 ): Promise<CertManagerOutcome> {
   const { client, reporter, signal } = deps;
   const sleep = deps.sleep ?? defaultSleep;
+  const told = new Set<string>();
+  const onWait = (what: string) => {
+    if (!told.has(what)) reporter.info(what);
+    told.add(what);
+  };
+  const probe = () => probeCertManager(client, signal, onWait);
   if (settings.externallyProvisioned) {
     const deadline = Date.now() + settings.timeoutMs;
-    while (!(await probeCertManager(client, signal))) {
+    let first = true;
+    while (!(await probe())) {
+      if (first)
+        reporter.info(
+          `Waiting up to ${settings.timeoutMs / 1000}s for the externally provisioned cert-manager to answer (its webhook must admit a test Certificate)`,
+        );
+      first = false;
       if (Date.now() > deadline) {
         throw new ClusterctlError(
           'TIMEOUT',
@@ -181,7 +204,7 @@ export async function ensureCertManager(
     await removeProbeNamespace(client);
     return 'externally-provisioned';
   }
-  if (await probeCertManager(client, signal)) {
+  if (await probe()) {
     reporter.debug(0, 'Skipping installing cert-manager as it is already installed');
     await removeProbeNamespace(client);
     return 'already-installed';
@@ -193,7 +216,7 @@ export async function ensureCertManager(
       onProgress: (n, total) => task.update(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
     });
     task.update(`Waiting for cert-manager ${settings.version} to be available`);
-    await waitForCertManager(client, settings, sleep, signal);
+    await waitForCertManager(probe, settings, sleep, signal);
     await removeProbeNamespace(client);
     task.succeed(`cert-manager ${settings.version} installed`);
     return 'installed';
@@ -264,7 +287,7 @@ export async function upgradeCertManager(
     onProgress: (n, total) => onProgress(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
   });
   onProgress(`Waiting for cert-manager ${settings.version} to be available`);
-  await waitForCertManager(client, settings, sleep, deps.signal);
+  await waitForCertManager(() => probeCertManager(client, deps.signal, onProgress), settings, sleep, deps.signal);
   await removeProbeNamespace(client);
 
   for (const [name, n] of (
