@@ -5,10 +5,11 @@
 // its lines still count for the outer one.
 //
 //   node scripts/check-function-length.mjs [--max 80] [--list]
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { sourceFiles } from './lib/source-files.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -16,15 +17,6 @@ const maxIndex = args.indexOf('--max');
 const max = maxIndex >= 0 ? Number(args[maxIndex + 1]) : 80;
 const list = args.includes('--list');
 const reasonPattern = /\/\/\s*long-function:\s*\S/;
-
-function* sourceFiles(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(path);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts'))
-      yield path;
-  }
-}
 
 /** A readable name for a function node: its own name, or the variable/property it is assigned to. */
 function nameOf(node) {

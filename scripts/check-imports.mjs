@@ -5,21 +5,13 @@
 //   - no import cycle anywhere in src/ (type-only imports included: they still couple the files),
 //     except through the folders in `exempt` (each with the reason).
 // Reads every `from '...'` / `import('...')` of a relative path in src/**/*.ts (tests excluded).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from './lib/source-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
-
-function* sourceFiles(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(path);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts'))
-      yield path;
-  }
-}
 
 const graph = new Map();
 for (const file of sourceFiles(src)) {
