@@ -349,6 +349,7 @@ export async function init(deps: InitDeps, options: InitOptions, signal?: AbortS
       const { crds } = await applyComponents(client, c.objects, {
         signal,
         deferCrdWait: true,
+        createNew: true,
         onProgress: (n, total) =>
           task.update(`Installing ${label} ${c.version} in namespace ${c.targetNamespace} (${n}/${total} objects)`),
       });

@@ -199,6 +199,40 @@ describe('installer, inventory and cert-manager on a real API server', () => {
     expect(after?.metadata.generation).toBe(1);
   });
 
+  it('creates on a fresh install like the Go tool, and a later apply still drops the fields a new manifest removed', async () => {
+    const ownersOf = async (name: string) =>
+      (
+        (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'capi-system' }))?.metadata
+          .managedFields as { manager: string; operation: string }[]
+      ).map((e) => `${e.manager} ${e.operation}`);
+    const v1 = (name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'capi-system', labels: { old: 'yes', kept: 'yes' } },
+      data: { old: 'v1', kept: 'v1' },
+    });
+    const v2 = (name: string): KubeObject => ({
+      ...v1(name),
+      metadata: { name, namespace: 'capi-system', labels: { kept: 'yes' } },
+      data: { kept: 'v2' },
+    });
+    // Installed by init (ours creates, as the Go tool does: operation Update), or by the Go tool itself.
+    await applyComponents(client, [v1('created-by-init')], { createNew: true });
+    expect(await ownersOf('created-by-init')).toEqual(['clusterctl Update']);
+    await client.create(v1('created-by-go'), { fieldManager: 'clusterctl' });
+    // Upgraded by ours (server-side apply of the new manifest).
+    await applyComponents(client, [v2('created-by-init'), v2('created-by-go')]);
+    for (const name of ['created-by-init', 'created-by-go']) {
+      const cm = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'capi-system' });
+      expect(cm?.data, name).toEqual({ kept: 'v2' });
+      expect(cm?.metadata.labels, name).toEqual({ kept: 'yes' });
+      expect(await ownersOf(name)).toEqual(['clusterctl Apply']);
+    }
+    // A re-run of init over what exists converges through the apply.
+    await applyComponents(client, [v2('created-by-init')], { createNew: true });
+    expect(await ownersOf('created-by-init')).toEqual(['clusterctl Apply']);
+  });
+
   it('names the object when the server rejects it', async () => {
     const bad: KubeObject = {
       apiVersion: 'v1',

@@ -213,6 +213,7 @@ export async function ensureCertManager(
   try {
     const objects = labelCertManagerObjects(await deps.fetchManifest(settings), settings.version);
     await applyComponents(client, objects, {
+      createNew: true,
       onProgress: (n, total) => task.update(`Installing cert-manager ${settings.version} (${n}/${total} objects)`),
     });
     task.update(`Waiting for cert-manager ${settings.version} to be available`);

@@ -1,13 +1,15 @@
 /**
  * Applies provider components to a cluster: in tiers (Namespaces, CRDs — awaited until
  * Established, or only by the caller at its end with deferCrdWait —, configuration and RBAC, workloads and the rest, custom resources last), with
- * bounded parallelism inside a tier. Objects are applied with server-side apply under the
- * `clusterctl` field manager, so an identical re-run changes nothing.
+ * bounded parallelism inside a tier. A fresh install creates the objects (as the Go tool does);
+ * existing ones are server-side applied under the `clusterctl` field manager, so an identical
+ * re-run changes nothing.
  */
 import { ClusterctlError, wrapError } from '../../errors.js';
 import { describeRef, refOf, type KubeObject, type ObjectRef } from '../../types.js';
 import { mapWithConcurrency } from '../pool.js';
 import type { KubeClient } from '../ports.js';
+import { adoptUpdateOwnership } from './field-ownership.js';
 import { waitForCrdEstablished } from './inventory.js';
 import { sleep } from '../sleep.js';
 
@@ -74,6 +76,13 @@ export interface ApplyComponentsOptions {
    * waits of the four providers overlap with the next installs instead of adding up).
    */
   deferCrdWait?: boolean;
+  /**
+   * Create each object (POST) and fall back to server-side apply only for those that exist. A
+   * fresh install then leaves what the Go tool leaves (field manager `clusterctl`, operation
+   * Update) and costs the API server less than an apply, which merges every field of large CRDs;
+   * a re-run after an interrupted install still converges, through the apply.
+   */
+  createNew?: boolean;
 }
 
 export interface ApplyResult {
@@ -102,6 +111,26 @@ function groupKind(obj: KubeObject): string {
   return `${slash < 0 ? '' : obj.apiVersion.slice(0, slash)}/${obj.kind}`;
 }
 
+/**
+ * One object of a manifest: created when asked and absent; else server-side applied, after our
+ * manager's Update entry (a create by us or by the Go tool) was turned into its Apply entry, so the
+ * apply also removes the fields the new manifest dropped (field-ownership.ts).
+ */
+async function writeComponent(client: KubeClient, obj: KubeObject, fieldManager: string, create: boolean) {
+  if (create) {
+    try {
+      await client.create(obj, { fieldManager });
+      return;
+    } catch (error) {
+      if (!(error instanceof ClusterctlError && error.reason === 'AlreadyExists')) throw error;
+    }
+  }
+  const current = await client.get(refOf(obj));
+  const adopted = current && adoptUpdateOwnership(current.metadata.managedFields, fieldManager);
+  if (adopted) await client.patch(refOf(obj), { metadata: { managedFields: adopted } }, 'merge', { fieldManager });
+  await client.apply(obj, { force: true, fieldManager });
+}
+
 export async function applyComponents(
   client: KubeClient,
   objects: readonly KubeObject[],
@@ -119,7 +148,7 @@ export async function applyComponents(
         const fieldManager = options.fieldManager ?? 'clusterctl';
         try {
           try {
-            await client.apply(obj, { force: true, fieldManager });
+            await writeComponent(client, obj, fieldManager, options.createNew === true);
           } catch (error) {
             if (!(options.recreateImmutable && error instanceof ClusterctlError && error.code === 'IMMUTABLE_FIELD'))
               throw error;
