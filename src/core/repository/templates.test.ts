@@ -327,7 +327,7 @@ describe('clusterClassRefs beside Go (recorded)', () => {
     ['spec: {clusterNetwork: {apiServerPort: "6443"}}', 'apiServerPort is a string', 'a whole number'],
     ['spec: {paused: "true"}', 'paused is a string', 'true or false'],
     ['spec: {clusterNetwork: {serviceDomain: 42}}', 'serviceDomain is a number', 'Quote the value'],
-    ['spec: {topology: {classRef: {name: quick}, variables: {a: 1}}}', 'variables is a mapping', 'as a list'],
+    ['spec: {topology: {classRef: {name: quick}, variables: {a: 1}}}', 'variables is a mapping', 'as a YAML list'],
     ['metadata: {name: c1, labels: {team: 7}}', 'metadata.labels.team is a number', 'Quote the value'],
   ])('explains %s', (body, message, hint) => {
     const text = body.startsWith('metadata')
@@ -341,6 +341,27 @@ describe('clusterClassRefs beside Go (recorded)', () => {
     }
     expect(caught?.message).toContain(message);
     expect(caught?.hint).toContain(hint);
+  });
+});
+
+describe('setTargetNamespace on objects Go reads into its types', () => {
+  it('says what the type wants and how to fix the template', () => {
+    const binding = parseDocuments(
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: x}\n' +
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "y"}\nsubjects: me\n',
+    );
+    let caught: ClusterctlError | undefined;
+    try {
+      setTargetNamespace(binding, 'ns1');
+    } catch (error) {
+      caught = error as ClusterctlError;
+    }
+    expect(caught?.exitCode).toBe(2);
+    expect(caught?.message).toBe(
+      'failed to set the TargetNamespace in the template: ClusterRoleBinding x: cannot restore slice from string ' +
+        "(at subjects); subjects is a string, but Go's type wants a list of mappings there",
+    );
+    expect(caught?.hint).toBe('Write subjects as a YAML list in the template (one "- " item per entry).');
   });
 });
 

@@ -120,8 +120,18 @@ export function setTargetNamespace(objects: readonly KubeObject[], namespace: st
   try {
     return fixTargetNamespace(objects, namespace);
   } catch (error) {
-    if (error instanceof ClusterctlError) throw error.withContext('failed to set the TargetNamespace in the template');
-    throw error;
+    if (!(error instanceof ClusterctlError)) throw error;
+    const context = 'failed to set the TargetNamespace in the template';
+    const typed = error.cause;
+    if (!(typed instanceof TypedConversionError) || typed.expected === '') throw error.withContext(context);
+    // A field Go's type (ClusterRoleBinding, RoleBinding, webhook configuration, CRD) cannot hold:
+    // say what it wants there, and how to fix the template (not a provider manifest).
+    const field = typed.field === '' ? 'the object' : typed.field;
+    throw new ClusterctlError(
+      'INVALID_YAML',
+      `${context}: ${error.message}; ${field} is ${typed.found}, but Go's type wants ${typed.expected} there`,
+      { hint: conversionFix(typed, field), cause: typed },
+    );
   }
 }
 
@@ -260,11 +270,14 @@ function clusterConversionError(obj: KubeObject, error: TypedConversionError): C
 /** How to fix the field, after the type Go wants there. */
 function conversionFix(error: TypedConversionError, field: string): string {
   const key = field.slice(field.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
-  if (error.expected.startsWith('a list of') && error.found !== 'a list') {
+  if (error.expected === 'a list of strings' && error.found !== 'a list') {
     return (
       `Write ${key} as a list in the template, e.g. ${key}: ["\${VARIABLE}"] instead of ${key}: \${VARIABLE}, ` +
       'or give the variable a value in list form such as ["10.0.0.0/16"].'
     );
+  }
+  if (error.expected.startsWith('a list of') && error.found !== 'a list') {
+    return `Write ${key} as a YAML list in the template (one "- " item per entry).`;
   }
   if (error.expected === 'a string') {
     return `Quote the value in the template (e.g. ${key}: "\${VARIABLE}") so that it stays a string.`;
