@@ -43,6 +43,17 @@ var clusterTemplates = []string{
 	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1, labels: [a]}\n",
 	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1, creationTimestamp: yesterday}\n",
 	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1, creationTimestamp: \"2024-01-02T03:04:05Z\"}\n",
+	// YAML 1.1 forms go-yaml reads (timestamps stay strings; on/yes are booleans; hex is a number)
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1, creationTimestamp: 2024-01-02T03:04:05Z, labels: {day: 2024-01-02}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {topology: {classRef: {name: quick}, version: 2024-01-02}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {topology: {classRef: {name: quick}, version: 1.30}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {serviceDomain: on}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {serviceDomain: ~, apiServerPort: 0x1A0B}, paused: off}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {apiServerPort: 1e3}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {apiServerPort: 99999999999999999999}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {pods: {cidrBlocks: [10.0.0.0/16, null]}}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {pods: {cidrBlocks: \"\"}}}\n",
+	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {pods: {cidrBlocks: {}}}}\n",
 	// nulls and unknown fields are accepted
 	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {clusterNetwork: {pods: {cidrBlocks: null}}, paused: null, topology: null}\n",
 	"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\nspec: {whatever: [1, 2], clusterNetwork: {pods: {cidrBlocks: [a], extra: 5}}}\nextraTop: 1\n",
