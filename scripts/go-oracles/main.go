@@ -8,6 +8,7 @@
 //	stable-sort     Go's sort.SliceStable with clusterctl's component-ordering comparator
 //	providers       the built-in provider list of sigs.k8s.io/cluster-api/cmd/clusterctl/client/config
 //	schema          the JSON field tables of the Kubernetes types clusterctl round-trips
+//	cluster-convert the ClusterClasses clusterctl finds in rendered templates, or its refusal to read a Cluster
 //
 // Usage: go-oracles -out DIR writes every fixture under DIR at its path inside the repository.
 // scripts/oracles.mjs (`npm run oracles`) builds it, runs it into a scratch folder and compares the
@@ -35,6 +36,7 @@ var oracles = []oracle{
 	{"test/fixtures/go-oracles/stable-sort.json", stableSortCases},
 	{"test/fixtures/go-oracles/builtin-providers.json", builtinProviders},
 	{"src/core/repository/typed/schema.ts", schemaTable},
+	{"test/fixtures/go-oracles/cluster-convert.json", clusterConvertCases},
 }
 
 func main() {

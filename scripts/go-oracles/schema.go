@@ -13,6 +13,8 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextv1beta1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1beta1"
+	clusterv1beta1 "sigs.k8s.io/cluster-api/api/core/v1beta1"
+	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
 )
 
 // Types with their own JSON form, and how the TypeScript side handles each.
@@ -21,6 +23,7 @@ var customs = map[string]string{
 	"apiextensions/v1beta1.JSON":                         "@json",
 	"meta/v1.FieldsV1":                                   "@json",
 	"meta/v1.Time":                                       "@time",
+	"meta/v1.Duration":                                   "@duration",
 	"k8s.io/apimachinery/pkg/api/resource.Quantity":      "@quantity",
 	"k8s.io/apimachinery/pkg/util/intstr.IntOrString":    "@intorstr",
 	"apiextensions/v1.JSONSchemaPropsOrBool":             "@orbool:apiextensions/v1.JSONSchemaProps",
@@ -43,6 +46,8 @@ func typeName(t reflect.Type) string {
 	for _, prefix := range []string{"k8s.io/api/", "k8s.io/apimachinery/pkg/apis/", "k8s.io/apiextensions-apiserver/pkg/apis/"} {
 		p = strings.TrimPrefix(p, prefix)
 	}
+	// Cluster API's own types: "cluster/v1beta2.Cluster".
+	p = strings.Replace(p, "sigs.k8s.io/cluster-api/api/core/", "cluster/", 1)
 	return p + "." + t.Name()
 }
 
@@ -118,12 +123,13 @@ func encode(t reflect.Type) string {
 const header = `/**
  * Field tables of the Kubernetes API types that clusterctl converts to Go structs and back while it
  * processes provider components (Deployment, DaemonSet, ClusterRoleBinding, RoleBinding, webhook
- * configurations, CustomResourceDefinition). The round trip drops unknown fields, fills in the
+ * configurations, CustomResourceDefinition) and the Clusters of repository cluster templates
+ * (Cluster API v1beta2 and v1beta1, read while looking for their ClusterClasses). The round trip drops unknown fields, fills in the
  * fields Go always writes, and normalises some values, so reproducing clusterctl's output needs to
  * know, for every field, its JSON name, its type and whether it is omitted when empty.
  *
- * GENERATED from k8s.io/api, k8s.io/apiextensions-apiserver and k8s.io/apimachinery v0.35.4 (the
- * versions clusterctl v1.13.5 builds with) by scripts/go-oracles (npm run oracles); do not edit by hand.
+ * GENERATED from k8s.io/api, k8s.io/apiextensions-apiserver and k8s.io/apimachinery v0.35.4 and
+ * sigs.k8s.io/cluster-api v1.13.5 (the versions clusterctl v1.13.5 builds with) by scripts/go-oracles (npm run oracles); do not edit by hand.
  *
  * Encoding: a struct is a space-separated list of ` + "`jsonName:type`" + ` fields (an empty name is an
  * embedded struct whose fields are inlined). A trailing ` + "`?`" + ` marks ` + "`omitempty`" + `, ` + "`!`" + ` marks ` + "`omitzero`" + `.
@@ -148,6 +154,10 @@ func schemaTable() ([]byte, error) {
 		"admissionregistration.k8s.io/v1beta1/MutatingWebhookConfiguration":   encode(reflect.TypeOf(admv1beta1.MutatingWebhookConfiguration{})),
 		"apiextensions.k8s.io/v1/CustomResourceDefinition":                    encode(reflect.TypeOf(apiextv1.CustomResourceDefinition{})),
 		"apiextensions.k8s.io/v1beta1/CustomResourceDefinition":               encode(reflect.TypeOf(apiextv1beta1.CustomResourceDefinition{})),
+		// generate cluster reads the Clusters of a repository template through these two (to find
+		// the ClusterClasses they use), so a template Go cannot convert is refused.
+		"cluster.x-k8s.io/v1beta2/Cluster": encode(reflect.TypeOf(clusterv1.Cluster{})),
+		"cluster.x-k8s.io/v1beta1/Cluster": encode(reflect.TypeOf(clusterv1beta1.Cluster{})),
 	}
 
 	var b strings.Builder

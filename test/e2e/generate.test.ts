@@ -3,7 +3,7 @@
  * the bad inputs of issue 3, ClusterClass auto-include against a real API server, and parity with
  * the Go clusterctl on the real Cluster API v1.12/v1.13 repository in ../shared/fixtures/capi-repo.
  */
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -400,6 +400,146 @@ describe('clusterctl generate', () => {
       expect(theirs.exitCode, `${flavor}: ${theirs.stderr}`).toBe(0);
       expect(mine.stdout, `flavor ${flavor || '(default)'}`).toBe(theirs.stdout);
     }
+  });
+
+  // clusterctl reads every v1beta2/v1beta1 Cluster of a repository template into its Cluster type
+  // (to find the ClusterClasses it uses) and fails on one that type cannot hold; --from files,
+  // ConfigMaps and generate yaml are not read that way. Same output, or a refusal on both sides.
+  describe('Clusters that Go reads into its Cluster type, beside the Go clusterctl', () => {
+    const cluster = (apiVersion: string, spec: string, kind = 'Cluster') =>
+      `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: \${CLUSTER_NAME}\nspec:\n${spec}`;
+    const v1beta2 = 'cluster.x-k8s.io/v1beta2';
+    const flavors: Record<string, string> = {
+      'cidr-string': cluster(v1beta2, '  clusterNetwork:\n    pods:\n      cidrBlocks: ${POD_CIDR}\n'),
+      'cidr-list': cluster(v1beta2, '  clusterNetwork:\n    pods:\n      cidrBlocks: ["${POD_CIDR}"]\n'),
+      'cidr-string-topology': cluster(
+        v1beta2,
+        '  clusterNetwork:\n    services:\n      cidrBlocks: ${POD_CIDR}\n  topology:\n    classRef: {name: quick}\n    version: v1.34.0\n',
+      ),
+      'cidr-list-topology': cluster(
+        v1beta2,
+        '  clusterNetwork:\n    services:\n      cidrBlocks: [${POD_CIDR}]\n  topology:\n    classRef: {name: quick}\n    version: v1.34.0\n',
+      ),
+      'cidr-string-v1beta1': cluster(
+        'cluster.x-k8s.io/v1beta1',
+        '  clusterNetwork:\n    pods:\n      cidrBlocks: ${POD_CIDR}\n',
+      ),
+      'cidr-string-v1alpha4': cluster(
+        'cluster.x-k8s.io/v1alpha4',
+        '  clusterNetwork:\n    pods:\n      cidrBlocks: ${POD_CIDR}\n',
+      ),
+      'number-for-string': cluster(v1beta2, '  clusterNetwork:\n    serviceDomain: ${DOMAIN_NUMBER}\n'),
+      'string-for-number': cluster(v1beta2, '  clusterNetwork:\n    apiServerPort: "${PORT}"\n'),
+      'number-for-port': cluster(v1beta2, '  clusterNetwork:\n    apiServerPort: ${PORT}\n'),
+      'string-for-bool': cluster(v1beta2, '  paused: "true"\n'),
+      'unknown-fields': cluster(
+        v1beta2,
+        '  whatever: [1, 2]\n  clusterNetwork:\n    pods:\n      cidrBlocks: ["${POD_CIDR}"]\n      extra: x\n',
+      ),
+      // only fields of Go's Topology count: this one is the zero value once read, so no ClusterClass is added
+      'v1beta1-style-topology-in-v1beta2': cluster(v1beta2, '  topology:\n    class: quick\n'),
+      'duration-number-v1beta1': cluster(
+        'cluster.x-k8s.io/v1beta1',
+        '  topology:\n    class: quick\n    version: v1.34.0\n    controlPlane:\n      nodeDrainTimeout: 600\n',
+      ),
+      'other-kinds': `${cluster(v1beta2, '  replicas: three\n  clusterName: 5\n', 'MachineDeployment')}---\n${cluster(
+        'infrastructure.cluster.x-k8s.io/v1beta2',
+        '  clusterNetwork: bad\n',
+      )}`,
+    };
+    const clusterClass = `apiVersion: cluster.x-k8s.io/v1beta2\nkind: ClusterClass\nmetadata:\n  name: quick\nspec: {}\n`;
+    let env: Record<string, string>;
+    let config: string;
+    let release: string;
+
+    beforeAll(() => {
+      env = { ...home(), POD_CIDR: '10.0.0.0/16', DOMAIN_NUMBER: '42', PORT: '6443' };
+      release = join(env.HOME!, 'repo', 'infrastructure-typed', 'v1.0.0');
+      mkdirSync(release, { recursive: true });
+      writeFileSync(
+        join(release, 'metadata.yaml'),
+        'apiVersion: clusterctl.cluster.x-k8s.io/v1alpha3\nkind: Metadata\nreleaseSeries:\n- {major: 1, minor: 0, contract: v1beta2}\n',
+      );
+      writeFileSync(
+        join(release, 'infrastructure-components.yaml'),
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: typed-system\n',
+      );
+      writeFileSync(join(release, 'clusterclass-quick.yaml'), clusterClass);
+      for (const [flavor, text] of Object.entries(flavors)) {
+        writeFileSync(join(release, `cluster-template-${flavor}.yaml`), text);
+      }
+      config = join(env.HOME!, 'clusterctl.yaml');
+      writeFileSync(
+        config,
+        `providers:\n  - name: typed\n    type: InfrastructureProvider\n    url: ${join(release, 'infrastructure-components.yaml')}\n`,
+      );
+    });
+
+    const expectSameOutcome = async (args: string[]): Promise<'rendered' | 'refused'> => {
+      const [mine, theirs] = await Promise.all([runClusterctl(args, { env }), runGoClusterctl(go!, args, { env })]);
+      if (theirs.exitCode === 0) {
+        expect({ exitCode: mine.exitCode, stdout: mine.stdout, stderr: mine.stderr }).toEqual({
+          exitCode: 0,
+          stdout: theirs.stdout,
+          stderr: mine.stderr,
+        });
+        return 'rendered';
+      }
+      expect(theirs.stderr, args.join(' ')).toContain('failed to convert object to Cluster');
+      expect({ exitCode: mine.exitCode, stdout: mine.stdout }, `${args.join(' ')}: ${mine.stderr}`).toEqual({
+        exitCode: 2,
+        stdout: '',
+      });
+      expect(mine.stderr).toMatch(
+        /^Error: failed to read Cluster ns1\/c1 \(cluster\.x-k8s\.io\/v1beta[12]\) from the template: /,
+      );
+      expect(mine.stderr).toMatch(/\nHint: /);
+      return 'refused';
+    };
+
+    it.each([
+      ['cidr-string', 'refused'],
+      ['cidr-list', 'rendered'],
+      ['cidr-string-topology', 'refused'],
+      ['cidr-list-topology', 'rendered'],
+      ['cidr-string-v1beta1', 'refused'],
+      ['cidr-string-v1alpha4', 'rendered'],
+      ['number-for-string', 'refused'],
+      ['string-for-number', 'refused'],
+      ['number-for-port', 'rendered'],
+      ['string-for-bool', 'refused'],
+      ['unknown-fields', 'rendered'],
+      ['v1beta1-style-topology-in-v1beta2', 'rendered'],
+      ['duration-number-v1beta1', 'refused'],
+      ['other-kinds', 'rendered'],
+    ])('repository flavor %s: %s by both', { timeout: 120_000 }, async (flavor, outcome) => {
+      expect(go, 'the Go clusterctl reference binary (scripts/setup-go-clusterctl.sh)').toBeDefined();
+      const base = ['generate', 'cluster', 'c1', '-n', 'ns1', '--config', config, '-i', 'typed:v1.0.0'];
+      expect(await expectSameOutcome([...base, '--flavor', flavor])).toBe(outcome);
+    });
+
+    it('renders the same Cluster from --from, --list-variables and generate yaml in both (Go does not read it there)', async () => {
+      expect(go).toBeDefined();
+      const file = join(release, 'cluster-template-cidr-string-topology.yaml');
+      const base = ['generate', 'cluster', 'c1', '-n', 'ns1', '--config', config];
+      expect(await expectSameOutcome([...base, '--from', file])).toBe('rendered');
+      expect(
+        await expectSameOutcome([...base, '-i', 'typed:v1.0.0', '--flavor', 'cidr-string', '--list-variables']),
+      ).toBe('rendered');
+      env.CLUSTER_NAME = 'c1';
+      expect(await expectSameOutcome(['generate', 'yaml', '--config', config, '--from', file])).toBe('rendered');
+      delete env.CLUSTER_NAME;
+    });
+
+    it('names the field, the type Go wants and the fix', async () => {
+      const args = ['generate', 'cluster', 'c1', '-n', 'ns1', '--config', config, '-i', 'typed:v1.0.0'];
+      const result = await runClusterctl([...args, '--flavor', 'cidr-string'], { env });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(
+        "spec.clusterNetwork.pods.cidrBlocks is a string, but Go's Cluster type wants a list of strings there",
+      );
+      expect(result.stderr).toContain('cidrBlocks: ["${VARIABLE}"]');
+    });
   });
 
   // One test per provider (four runs of each tool), so that a busy machine slows each test down

@@ -1,7 +1,9 @@
+/// <reference types="vite/client" />
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
+import { parseDocuments } from '../yaml/documents.js';
 import { inspectVariables, type TemplateVariable } from '../yaml/envsubst.js';
 import {
   addClusterClassIfMissing,
@@ -258,6 +260,108 @@ describe('clusterClassRefs', () => {
     const a = cluster('cluster.x-k8s.io/v1beta2', { classRef: { name: 'a' } });
     const b = cluster('cluster.x-k8s.io/v1beta2', { classRef: { name: 'b' } });
     expect(clusterClassRefs([a, b, a]).map((r) => r.name)).toEqual(['a', 'b', 'a']);
+  });
+});
+
+interface ClusterConvertCase {
+  yaml: string;
+  classes?: string[];
+  error?: string;
+}
+
+// What clusterctl v1.13.5's clusterClassNamesFromTemplate finds in each rendered template (its scheme
+// conversion of every v1beta2/v1beta1 Cluster, then the topology test), or the error it stops with;
+// recorded from the real Go packages by scripts/go-oracles (npm run oracles).
+const recordedClusterCases = Object.values(
+  import.meta.glob<ClusterConvertCase[]>('../../../test/fixtures/go-oracles/cluster-convert.json', {
+    import: 'default',
+    eager: true,
+  }),
+)[0]!;
+
+describe('clusterClassRefs beside Go (recorded)', () => {
+  it('has the recorded cases, accepted and refused', () => {
+    expect(recordedClusterCases.filter((c) => c.error === undefined).length).toBeGreaterThan(15);
+    expect(recordedClusterCases.filter((c) => c.error !== undefined).length).toBeGreaterThan(15);
+  });
+
+  it.each(
+    recordedClusterCases.map(
+      (c) => [c.yaml.replace(/^apiVersion: cluster\.x-k8s\.io\//, '').replace(/\s+/g, ' '), c] as const,
+    ),
+  )('%s', (_name, recorded) => {
+    const objects = parseDocuments(recorded.yaml, 'template');
+    if (recorded.error !== undefined) {
+      let caught: unknown;
+      try {
+        clusterClassRefs(objects);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, `Go refuses: ${recorded.error}`).toBeInstanceOf(ClusterctlError);
+      expect((caught as ClusterctlError).code).toBe('INVALID_YAML');
+      expect((caught as ClusterctlError).exitCode).toBe(2);
+      return;
+    }
+    const refs = clusterClassRefs(objects).map((r) => `${r.namespace}/${r.name}`);
+    expect(refs).toEqual(recorded.classes ?? []);
+  });
+
+  it('names the Cluster, the field, the type Go wants and the fix', () => {
+    const objects = parseDocuments(
+      'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1, namespace: ns}\n' +
+        'spec: {clusterNetwork: {pods: {cidrBlocks: 10.0.0.0/16}}}\n',
+    );
+    expect(() => clusterClassRefs(objects)).toThrow(
+      'failed to read Cluster ns/c1 (cluster.x-k8s.io/v1beta2) from the template: ' +
+        "spec.clusterNetwork.pods.cidrBlocks is a string, but Go's Cluster type wants a list of strings there.",
+    );
+    try {
+      clusterClassRefs(objects);
+    } catch (error) {
+      expect((error as ClusterctlError).hint).toContain('cidrBlocks: ["${VARIABLE}"]');
+    }
+  });
+
+  it.each([
+    ['spec: {clusterNetwork: {apiServerPort: "6443"}}', 'apiServerPort is a string', 'a whole number'],
+    ['spec: {paused: "true"}', 'paused is a string', 'true or false'],
+    ['spec: {clusterNetwork: {serviceDomain: 42}}', 'serviceDomain is a number', 'Quote the value'],
+    ['spec: {topology: {classRef: {name: quick}, variables: {a: 1}}}', 'variables is a mapping', 'as a YAML list'],
+    ['metadata: {name: c1, labels: {team: 7}}', 'metadata.labels.team is a number', 'Quote the value'],
+  ])('explains %s', (body, message, hint) => {
+    const text = body.startsWith('metadata')
+      ? `apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\n${body}\n`
+      : `apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c1}\n${body}\n`;
+    let caught: ClusterctlError | undefined;
+    try {
+      clusterClassRefs(parseDocuments(text));
+    } catch (error) {
+      caught = error as ClusterctlError;
+    }
+    expect(caught?.message).toContain(message);
+    expect(caught?.hint).toContain(hint);
+  });
+});
+
+describe('setTargetNamespace on objects Go reads into its types', () => {
+  it('says what the type wants and how to fix the template', () => {
+    const binding = parseDocuments(
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: x}\n' +
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "y"}\nsubjects: me\n',
+    );
+    let caught: ClusterctlError | undefined;
+    try {
+      setTargetNamespace(binding, 'ns1');
+    } catch (error) {
+      caught = error as ClusterctlError;
+    }
+    expect(caught?.exitCode).toBe(2);
+    expect(caught?.message).toBe(
+      'failed to set the TargetNamespace in the template: ClusterRoleBinding x: cannot restore slice from string ' +
+        "(at subjects); subjects is a string, but Go's type wants a list of mappings there",
+    );
+    expect(caught?.hint).toBe('Write subjects as a YAML list in the template (one "- " item per entry).');
   });
 });
 

@@ -12,6 +12,7 @@ import { ClusterctlError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
 import type { TemplateVariable, VariableLookup } from '../yaml/envsubst.js';
 import { apiGroupOf, apiVersionOf, fixTargetNamespace } from './components.js';
+import { readsAsZero, roundTripTyped, TypedConversionError } from './typed/roundtrip.js';
 import {
   parseMachineCountVariable,
   validateClusterName,
@@ -119,8 +120,18 @@ export function setTargetNamespace(objects: readonly KubeObject[], namespace: st
   try {
     return fixTargetNamespace(objects, namespace);
   } catch (error) {
-    if (error instanceof ClusterctlError) throw error.withContext('failed to set the TargetNamespace in the template');
-    throw error;
+    if (!(error instanceof ClusterctlError)) throw error;
+    const context = 'failed to set the TargetNamespace in the template';
+    const typed = error.cause;
+    if (!(typed instanceof TypedConversionError) || typed.expected === '') throw error.withContext(context);
+    // A field Go's type (ClusterRoleBinding, RoleBinding, webhook configuration, CRD) cannot hold:
+    // say what it wants there, and how to fix the template (not a provider manifest).
+    const field = typed.field === '' ? 'the object' : typed.field;
+    throw new ClusterctlError(
+      'INVALID_YAML',
+      `${context}: ${error.message}; ${field} is ${typed.found}, but Go's type wants ${typed.expected} there`,
+      { hint: conversionFix(typed, field), cause: typed },
+    );
   }
 }
 
@@ -192,45 +203,90 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Go's reflect.DeepEqual against a zero value, approximated on JSON: null, "", 0, false and objects of such. */
-function isZeroJson(value: unknown): boolean {
-  if (value === null || value === undefined || value === '' || value === 0 || value === false) return true;
-  if (isObject(value)) return Object.values(value).every(isZeroJson);
-  return false;
-}
-
 const stringAt = (obj: Record<string, unknown> | undefined, key: string): string =>
   typeof obj?.[key] === 'string' ? obj[key] : '';
 
 /**
  * The ClusterClasses referenced by the template's Clusters, one entry per Cluster with a topology,
- * in order (duplicates kept, as clusterctl does). v1beta2 Clusters use
- * `spec.topology.classRef.{name,namespace}`, v1beta1 ones `spec.topology.class` and
- * `classNamespace`; the namespace defaults to the Cluster's. Other Cluster API versions are ignored.
+ * in order (duplicates kept, as clusterctl does). Like clusterctl, each v1beta2 or v1beta1 Cluster is
+ * first read into Go's Cluster type, so a Cluster that type cannot hold is refused (other Cluster API
+ * versions are ignored). A v1beta2 topology counts when it is not the zero value once read (unknown
+ * fields do not count) and names `spec.topology.classRef.{name,namespace}`; a v1beta1 one counts
+ * when present and names `spec.topology.class` and `classNamespace`. The namespace defaults to the
+ * Cluster's.
+ * @throws ClusterctlError INVALID_YAML naming the Cluster, the field, the type Go wants and the fix.
  */
 export function clusterClassRefs(objects: readonly KubeObject[]): ClusterClassRef[] {
   const refs: ClusterClassRef[] = [];
   for (const obj of objects) {
     if (obj.kind !== 'Cluster' || apiGroupOf(obj.apiVersion) !== clusterGroup) continue;
+    const version = apiVersionOf(obj.apiVersion);
+    if (version !== 'v1beta2' && version !== 'v1beta1') continue;
+    readAsGoCluster(obj);
     const spec = isObject(obj.spec) ? obj.spec : undefined;
-    const topology = spec?.topology;
+    const topology = isObject(spec?.topology) ? spec.topology : undefined;
     const namespace = obj.metadata.namespace ?? '';
-    switch (apiVersionOf(obj.apiVersion)) {
-      case 'v1beta2': {
-        // A topology counts only when it is not the zero value.
-        if (!isObject(topology) || isZeroJson(topology)) continue;
-        const classRef = isObject(topology.classRef) ? topology.classRef : undefined;
-        refs.push({ name: stringAt(classRef, 'name'), namespace: stringAt(classRef, 'namespace') || namespace });
-        break;
-      }
-      case 'v1beta1': {
-        if (!isObject(topology)) continue;
-        refs.push({ name: stringAt(topology, 'class'), namespace: stringAt(topology, 'classNamespace') || namespace });
-        break;
-      }
+    if (version === 'v1beta2') {
+      if (readsAsZero(topology, 'cluster/v1beta2.Topology')) continue;
+      const classRef = isObject(topology?.classRef) ? topology.classRef : undefined;
+      refs.push({ name: stringAt(classRef, 'name'), namespace: stringAt(classRef, 'namespace') || namespace });
+    } else if (topology) {
+      refs.push({ name: stringAt(topology, 'class'), namespace: stringAt(topology, 'classNamespace') || namespace });
     }
   }
   return refs;
+}
+
+/**
+ * Reads a Cluster into Go's Cluster type as clusterctl does (the result is not kept: clusterctl
+ * only looks at the topology).
+ * @throws ClusterctlError INVALID_YAML when Go's conversion fails.
+ */
+function readAsGoCluster(obj: KubeObject): void {
+  try {
+    roundTripTyped(obj);
+  } catch (error) {
+    if (!(error instanceof TypedConversionError)) throw error;
+    throw clusterConversionError(obj, error);
+  }
+}
+
+function clusterConversionError(obj: KubeObject, error: TypedConversionError): ClusterctlError {
+  const name = obj.metadata.name ?? '';
+  const object = `Cluster ${obj.metadata.namespace ? `${obj.metadata.namespace}/${name}` : name} (${obj.apiVersion})`;
+  const field = error.field === '' ? 'the object' : error.field;
+  const what =
+    error.expected === ''
+      ? `${field} cannot be read: ${error.message}`
+      : `${field} is ${error.found}, but Go's Cluster type wants ${error.expected} there`;
+  return new ClusterctlError(
+    'INVALID_YAML',
+    `failed to read ${object} from the template: ${what}. clusterctl reads every Cluster of a repository ` +
+      'template into its Cluster type (to find the ClusterClasses it uses) and refuses one it cannot read.',
+    { hint: conversionFix(error, field), cause: error },
+  );
+}
+
+/** How to fix the field, after the type Go wants there. */
+function conversionFix(error: TypedConversionError, field: string): string {
+  const key = field.slice(field.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
+  if (error.expected === 'a list of strings' && error.found !== 'a list') {
+    return (
+      `Write ${key} as a list in the template, e.g. ${key}: ["\${VARIABLE}"] instead of ${key}: \${VARIABLE}, ` +
+      'or give the variable a value in list form such as ["10.0.0.0/16"].'
+    );
+  }
+  if (error.expected.startsWith('a list of') && error.found !== 'a list') {
+    return `Write ${key} as a YAML list in the template (one "- " item per entry).`;
+  }
+  if (error.expected === 'a string') {
+    return `Quote the value in the template (e.g. ${key}: "\${VARIABLE}") so that it stays a string.`;
+  }
+  if (error.expected === 'a whole number' || error.expected === 'true or false') {
+    return `Write ${key} without quotes in the template (e.g. ${key}: \${VARIABLE}) and give it ${error.expected === 'true or false' ? 'the value true or false' : 'a whole number'}.`;
+  }
+  if (error.expected !== '') return `Give ${field} ${error.expected} in the template.`;
+  return `Fix ${field} in the template.`;
 }
 
 /** Access to the management cluster, when it is reachable and Cluster API is installed. */

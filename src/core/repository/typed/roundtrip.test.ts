@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { hasTypedSchema, roundTripTyped, TypedConversionError } from './roundtrip.js';
+import { hasTypedSchema, readsAsZero, roundTripTyped, TypedConversionError } from './roundtrip.js';
 
 type Json = Record<string, unknown>;
 const parse = (text: string): Json => parseDocument(text).toJS() as Json;
@@ -276,5 +276,67 @@ metadata:
     const copy = structuredClone(input);
     roundTripTyped(input);
     expect(input).toEqual(copy);
+  });
+});
+
+describe('roundTripTyped on Clusters', () => {
+  const v1beta1 = (nodeDrainTimeout: unknown) => ({
+    apiVersion: 'cluster.x-k8s.io/v1beta1',
+    kind: 'Cluster',
+    metadata: { name: 'c' },
+    spec: { topology: { class: 'quick', version: 'v1.34.0', controlPlane: { nodeDrainTimeout } } },
+  });
+  const drainTimeout = (out: unknown) =>
+    (out as { spec: { topology: { controlPlane: { nodeDrainTimeout: unknown } } } }).spec.topology.controlPlane
+      .nodeDrainTimeout;
+
+  // metav1.Duration reads Go's time.ParseDuration syntax and writes time.Duration.String().
+  it.each([
+    ['10m', '10m0s'],
+    ['90s', '1m30s'],
+    ['1h2m3.5s', '1h2m3.5s'],
+    ['1.5ms', '1.5ms'],
+    ['1500ns', '1.5\u00b5s'],
+    ['0', '0s'],
+    ['-1m', '-1m0s'],
+    ['+2h', '2h0m0s'],
+    ['.5s', '500ms'],
+    ['3ns', '3ns'],
+  ])('writes the duration %s as %s', (input, output) => {
+    expect(drainTimeout(roundTripTyped(v1beta1(input)))).toBe(output);
+  });
+
+  it.each(['', '10', '1d', 'ten minutes', '1.s.', '-', 's', '99999999999h'])('refuses the duration %j', (input) => {
+    expect(() => roundTripTyped(v1beta1(input))).toThrow('time: invalid duration');
+  });
+
+  it('refuses a number where a duration string goes, naming the field and the type', () => {
+    let caught: TypedConversionError | undefined;
+    try {
+      roundTripTyped(v1beta1(600));
+    } catch (error) {
+      caught = error as TypedConversionError;
+    }
+    expect(caught).toBeInstanceOf(TypedConversionError);
+    expect(caught?.field).toBe('spec.topology.controlPlane.nodeDrainTimeout');
+    expect(caught?.expected).toBe('a duration string such as "10m" or "90s"');
+    expect(caught?.found).toBe('a number');
+  });
+});
+
+describe('readsAsZero', () => {
+  it.each<[unknown, boolean]>([
+    [undefined, true],
+    [null, true],
+    [{}, true],
+    [{ class: 'quick' }, true], // not a field of the v1beta2 Topology
+    [{ classRef: { name: '' }, version: '' }, true],
+    [{ classRef: { name: 'quick' } }, false],
+    [{ controlPlane: { replicas: 0 } }, false], // a pointer that is set
+    [{ variables: [] }, false], // an empty list is not a nil one
+    [{ controlPlane: { metadata: { labels: {} } } }, false],
+    [{ controlPlane: { metadata: { labels: null } } }, true],
+  ])('%j as a v1beta2 Topology: %s', (value, zero) => {
+    expect(readsAsZero(value, 'cluster/v1beta2.Topology')).toBe(zero);
   });
 });

@@ -15,7 +15,17 @@ import { canonicalQuantity, QuantityError } from './quantity.js';
 import { typedRoots, typedStructs } from './schema.js';
 
 export class TypedConversionError extends Error {
-  constructor(message: string) {
+  /**
+   * @param field where the value is, as `spec.items[0].name` ("" for the object itself)
+   * @param expected what Go's type wants there, in words ("a list of strings")
+   * @param found what the value is, in words ("a string")
+   */
+  constructor(
+    message: string,
+    readonly field = '',
+    readonly expected = '',
+    readonly found = '',
+  ) {
     super(message);
     this.name = 'TypedConversionError';
   }
@@ -26,7 +36,10 @@ export class TypedConversionError extends Error {
 // ---------------------------------------------------------------------------------------------
 
 type Desc =
-  | { kind: 'string' | 'bool' | 'int' | 'float' | 'bytes' | 'any' | 'quantity' | 'intorstr' | 'time' | 'json' }
+  | {
+      kind:
+        'string' | 'bool' | 'int' | 'float' | 'bytes' | 'any' | 'quantity' | 'intorstr' | 'time' | 'duration' | 'json';
+    }
   | { kind: 'slice' | 'map' | 'ptr'; elem: Desc }
   | { kind: 'orbool' | 'orarray' | 'orstrings'; schema: Desc }
   | { kind: 'struct'; name: string; fields?: Field[] };
@@ -51,6 +64,7 @@ const simpleKinds: Readonly<Record<string, Desc['kind']>> = {
   '@quantity': 'quantity',
   '@intorstr': 'intorstr',
   '@time': 'time',
+  '@duration': 'duration',
   '@json': 'json',
 };
 
@@ -140,10 +154,77 @@ function goTypeOf(value: unknown): string {
   return typeof value;
 }
 
-function fail(path: Path, message: string): never {
+/** The value in words, for error messages: "a string", "a list", "a mapping"... */
+function valueInWords(value: unknown): string {
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
+  if (Array.isArray(value)) return 'a list';
+  if (isRecord(value)) return 'a mapping';
+  return typeof value;
+}
+
+/** What a described type accepts, in words, for error messages. */
+function expectedInWords(desc: Desc): string {
+  switch (desc.kind) {
+    case 'string':
+      return 'a string';
+    case 'bool':
+      return 'true or false';
+    case 'int':
+      return 'a whole number';
+    case 'float':
+      return 'a number';
+    case 'bytes':
+      return 'base64 text';
+    case 'slice':
+      return desc.elem.kind === 'slice' ? 'a list of lists' : `a list of ${plural(desc.elem)}`;
+    case 'map':
+      return `a mapping of names to ${plural(desc.elem)}`;
+    case 'ptr':
+      return expectedInWords(desc.elem);
+    case 'struct':
+      return 'a mapping of fields';
+    case 'quantity':
+      return 'a quantity such as "500m" or "1Gi"';
+    case 'intorstr':
+      return 'a whole number or a string such as "40%"';
+    case 'time':
+      return 'an RFC 3339 time such as "2024-01-02T03:04:05Z"';
+    case 'duration':
+      return 'a duration string such as "10m" or "90s"';
+    default:
+      return 'a value of another type';
+  }
+}
+
+function plural(desc: Desc): string {
+  const inner = desc.kind === 'ptr' ? desc.elem : desc;
+  switch (inner.kind) {
+    case 'string':
+      return 'strings';
+    case 'int':
+      return 'whole numbers';
+    case 'float':
+      return 'numbers';
+    case 'bool':
+      return 'booleans';
+    case 'struct':
+      return 'mappings';
+    default:
+      return 'values';
+  }
+}
+
+function fail(path: Path, message: string, desc?: Desc, value?: unknown): never {
   let where = '';
   for (const key of path) where += typeof key === 'number' ? `[${key}]` : where === '' ? key : `.${key}`;
-  throw new TypedConversionError(where === '' ? message : `${message} (at ${where})`);
+  throw new TypedConversionError(
+    where === '' ? message : `${message} (at ${where})`,
+    where,
+    desc ? expectedInWords(desc) : '',
+    desc ? valueInWords(value) : '',
+  );
 }
 
 function convert(value: unknown, desc: Desc, path: Path): unknown {
@@ -151,22 +232,22 @@ function convert(value: unknown, desc: Desc, path: Path): unknown {
   switch (desc.kind) {
     case 'string':
       if (absent) return '';
-      if (typeof value !== 'string') fail(path, `cannot convert ${goTypeOf(value)} to string`);
+      if (typeof value !== 'string') fail(path, `cannot convert ${goTypeOf(value)} to string`, desc, value);
       return value;
     case 'bool':
       if (absent) return false;
-      if (typeof value !== 'boolean') fail(path, `cannot convert ${goTypeOf(value)} to bool`);
+      if (typeof value !== 'boolean') fail(path, `cannot convert ${goTypeOf(value)} to bool`, desc, value);
       return value;
     case 'int':
       if (absent) return 0;
       if (typeof value === 'bigint') return value;
       if (typeof value !== 'number' || !Number.isInteger(value))
-        fail(path, `cannot convert ${goTypeOf(value)} to an integer`);
+        fail(path, `cannot convert ${goTypeOf(value)} to an integer`, desc, value);
       return value;
     case 'float':
       if (absent) return 0;
       if (typeof value === 'bigint') return Number(value);
-      if (typeof value !== 'number') fail(path, `cannot convert ${goTypeOf(value)} to float64`);
+      if (typeof value !== 'number') fail(path, `cannot convert ${goTypeOf(value)} to float64`, desc, value);
       return value;
     case 'bytes':
       return absent ? undefined : convertBytes(value, path);
@@ -174,7 +255,7 @@ function convert(value: unknown, desc: Desc, path: Path): unknown {
       return absent ? undefined : structuredClone(value);
     case 'slice': {
       if (absent) return undefined;
-      if (!Array.isArray(value)) fail(path, `cannot restore slice from ${goTypeOf(value)}`);
+      if (!Array.isArray(value)) fail(path, `cannot restore slice from ${goTypeOf(value)}`, desc, value);
       const out = new Array<unknown>(value.length);
       for (let i = 0; i < value.length; i++) {
         path.push(i);
@@ -186,7 +267,7 @@ function convert(value: unknown, desc: Desc, path: Path): unknown {
     }
     case 'map': {
       if (absent) return undefined;
-      if (!isRecord(value)) fail(path, `cannot restore map from ${goTypeOf(value)}`);
+      if (!isRecord(value)) fail(path, `cannot restore map from ${goTypeOf(value)}`, desc, value);
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
         path.push(key);
@@ -201,7 +282,7 @@ function convert(value: unknown, desc: Desc, path: Path): unknown {
       if (absent) return undefined;
       return nonNil(convert(value, desc.elem, path));
     case 'struct': {
-      if (!absent && !isRecord(value)) fail(path, `cannot restore struct from: ${goTypeOf(value)}`);
+      if (!absent && !isRecord(value)) fail(path, `cannot restore struct from: ${goTypeOf(value)}`, desc, value);
       const out: Record<string, unknown> = {};
       convertStruct(absent ? {} : value, desc, path, out);
       return out;
@@ -270,17 +351,19 @@ function isZero(value: unknown, desc: Desc): boolean {
   return isEmpty(value, desc);
 }
 
+const bytesDesc: Desc = { kind: 'bytes' };
+
 function convertBytes(value: unknown, path: Path): string {
-  if (typeof value !== 'string') fail(path, `cannot restore slice from ${goTypeOf(value)}`);
+  if (typeof value !== 'string') fail(path, `cannot restore slice from ${goTypeOf(value)}`, bytesDesc, value);
   if (value === '') return '';
   // Go decodes standard base64 (padding required) and encodes it again when writing.
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) {
-    fail(path, `illegal base64 data in ${JSON.stringify(value)}`);
+    fail(path, `illegal base64 data in ${JSON.stringify(value)}`, bytesDesc, value);
   }
   try {
     return btoa(atob(value));
   } catch {
-    return fail(path, `illegal base64 data in ${JSON.stringify(value)}`);
+    return fail(path, `illegal base64 data in ${JSON.stringify(value)}`, bytesDesc, value);
   }
 }
 
@@ -298,7 +381,7 @@ function convertCustom(value: unknown, absent: boolean, desc: Desc, path: Path):
       try {
         return canonicalQuantity(text);
       } catch (error) {
-        if (error instanceof QuantityError) fail(path, error.message);
+        if (error instanceof QuantityError) fail(path, error.message, desc, value);
         throw error;
       }
     }
@@ -309,21 +392,26 @@ function convertCustom(value: unknown, absent: boolean, desc: Desc, path: Path):
         const n = Number(value);
         if (n >= -(2 ** 31) && n < 2 ** 31) return n;
       }
-      return fail(path, `cannot unmarshal ${JSON.stringify(value)} into an int or string`);
+      return fail(path, `cannot unmarshal ${JSON.stringify(value)} into an int or string`, desc, value);
     case 'time': {
       if (absent) return null;
       const date = typeof value === 'string' && rfc3339.test(value) ? new Date(value) : undefined;
       if (!date || Number.isNaN(date.getTime()))
-        fail(path, `cannot parse ${JSON.stringify(value)} as an RFC 3339 time`);
+        fail(path, `cannot parse ${JSON.stringify(value)} as an RFC 3339 time`, desc, value);
       return date.toISOString().replace(/\.\d+Z$/, 'Z');
     }
+    case 'duration':
+      if (absent) return '0s';
+      if (typeof value !== 'string')
+        fail(path, `cannot unmarshal ${goTypeOf(value)} into a duration string`, desc, value);
+      return formatGoDuration(parseGoDuration(value, path, desc));
     case 'json':
       return absent ? null : structuredClone(value);
     case 'orbool':
       if (absent) return false;
       if (typeof value === 'boolean') return value;
       if (isRecord(value)) return convert(value, desc.schema, path);
-      return fail(path, 'boolean or JSON schema expected');
+      return fail(path, 'boolean or JSON schema expected', desc, value);
     case 'orarray':
       if (isRecord(value)) return convert(value, desc.schema, path);
       if (Array.isArray(value) && value.length > 0) return convert(value, { kind: 'slice', elem: desc.schema }, path);
@@ -335,4 +423,108 @@ function convertCustom(value: unknown, absent: boolean, desc: Desc, path: Path):
       return null;
   }
   throw new Error(`unexpected type description ${desc.kind}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durations (metav1.Duration: a Go time.Duration written as its String())
+// ---------------------------------------------------------------------------------------------
+
+const durationUnits: Readonly<Record<string, number>> = {
+  ns: 1,
+  us: 1e3,
+  '\u00b5s': 1e3,
+  '\u03bcs': 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
+const durationPart = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
+
+/** Go's time.ParseDuration, in nanoseconds. */
+function parseGoDuration(text: string, path: Path, desc: Desc): bigint {
+  const invalid = (): never => fail(path, `time: invalid duration ${JSON.stringify(text)}`, desc, text);
+  let rest = text;
+  let negative = false;
+  if (rest.startsWith('-') || rest.startsWith('+')) {
+    negative = rest.startsWith('-');
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return 0n;
+  if (rest === '') invalid();
+  let total = 0n;
+  while (rest !== '') {
+    const match = durationPart.exec(rest);
+    const unit = match ? durationUnits[match[3] ?? ''] : undefined;
+    if (!match || unit === undefined || (match[1] === '' && (match[2] ?? '') === '')) return invalid();
+    const fraction = match[2] ?? '';
+    total += BigInt(match[1] || '0') * BigInt(unit);
+    if (fraction !== '') total += BigInt(Math.trunc(Number(`0.${fraction}`) * unit));
+    rest = rest.slice(match[0].length);
+  }
+  if (total > 2n ** 63n - (negative ? 0n : 1n)) invalid();
+  return negative ? -total : total;
+}
+
+/** Go's time.Duration.String(): "1h2m3.5s", "1.5ms", "0s". */
+function formatGoDuration(ns: bigint): string {
+  if (ns === 0n) return '0s';
+  const sign = ns < 0n ? '-' : '';
+  const abs = ns < 0n ? -ns : ns;
+  const fixed = (value: bigint, digits: number): string => {
+    const scale = 10n ** BigInt(digits);
+    const fraction = (value % scale).toString().padStart(digits, '0').replace(/0+$/, '');
+    return `${value / scale}${fraction === '' ? '' : `.${fraction}`}`;
+  };
+  if (abs < 1000n) return `${sign}${abs}ns`;
+  if (abs < 1_000_000n) return `${sign}${fixed(abs, 3)}\u00b5s`;
+  if (abs < 1_000_000_000n) return `${sign}${fixed(abs, 6)}ms`;
+  const hours = abs / 3_600_000_000_000n;
+  const minutes = (abs / 60_000_000_000n) % 60n;
+  const seconds = fixed(abs % 60_000_000_000n, 9);
+  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0n) return `${sign}${minutes}m${seconds}s`;
+  return `${sign}${seconds}s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zero values
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * True when `value`, read into the Go struct `structName` (a key of ./schema.ts, such as
+ * `cluster/v1beta2.Topology`), would equal the struct's zero value (Go's reflect.DeepEqual with an
+ * empty struct). Unknown fields do not count; a present list, map or pointer does, even empty.
+ * Call it on values that convert (see roundTripTyped).
+ */
+export function readsAsZero(value: unknown, structName: string): boolean {
+  return decodedIsZero(value, describe(`#${structName}`));
+}
+
+function decodedIsZero(value: unknown, desc: Desc): boolean {
+  if (value === null || value === undefined) return true;
+  switch (desc.kind) {
+    case 'string':
+    case 'bool':
+    case 'int':
+    case 'float':
+      return value === '' || value === false || value === 0 || value === 0n;
+    case 'struct': {
+      if (!isRecord(value)) return false;
+      return fieldsOf(desc).every((field) =>
+        field.name === '' ? decodedIsZero(value, field.desc) : decodedIsZero(value[field.name], field.desc),
+      );
+    }
+    case 'intorstr':
+      return value === 0;
+    case 'duration':
+      try {
+        return typeof value === 'string' && parseGoDuration(value, [], desc) === 0n;
+      } catch {
+        return false;
+      }
+    default:
+      // lists, maps, pointers, bytes, interfaces and the other custom types are set once present
+      return false;
+  }
 }

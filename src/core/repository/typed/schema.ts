@@ -1,12 +1,13 @@
 /**
  * Field tables of the Kubernetes API types that clusterctl converts to Go structs and back while it
  * processes provider components (Deployment, DaemonSet, ClusterRoleBinding, RoleBinding, webhook
- * configurations, CustomResourceDefinition). The round trip drops unknown fields, fills in the
+ * configurations, CustomResourceDefinition) and the Clusters of repository cluster templates
+ * (Cluster API v1beta2 and v1beta1, read while looking for their ClusterClasses). The round trip drops unknown fields, fills in the
  * fields Go always writes, and normalises some values, so reproducing clusterctl's output needs to
  * know, for every field, its JSON name, its type and whether it is omitted when empty.
  *
- * GENERATED from k8s.io/api, k8s.io/apiextensions-apiserver and k8s.io/apimachinery v0.35.4 (the
- * versions clusterctl v1.13.5 builds with) by scripts/go-oracles (npm run oracles); do not edit by hand.
+ * GENERATED from k8s.io/api, k8s.io/apiextensions-apiserver and k8s.io/apimachinery v0.35.4 and
+ * sigs.k8s.io/cluster-api v1.13.5 (the versions clusterctl v1.13.5 builds with) by scripts/go-oracles (npm run oracles); do not edit by hand.
  *
  * Encoding: a struct is a space-separated list of `jsonName:type` fields (an empty name is an
  * embedded struct whose fields are inlined). A trailing `?` marks `omitempty`, `!` marks `omitzero`.
@@ -30,6 +31,8 @@ export const typedRoots: Readonly<Record<string, string>> = {
   'apiextensions.k8s.io/v1beta1/CustomResourceDefinition': '#apiextensions/v1beta1.CustomResourceDefinition',
   'apps/v1/DaemonSet': '#apps/v1.DaemonSet',
   'apps/v1/Deployment': '#apps/v1.Deployment',
+  'cluster.x-k8s.io/v1beta1/Cluster': '#cluster/v1beta1.Cluster',
+  'cluster.x-k8s.io/v1beta2/Cluster': '#cluster/v1beta2.Cluster',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': '#rbac/v1.ClusterRoleBinding',
   'rbac.authorization.k8s.io/v1/RoleBinding': '#rbac/v1.RoleBinding',
 };
@@ -139,6 +142,125 @@ export const typedStructs: Readonly<Record<string, string>> = {
   'apps/v1.DeploymentStrategy': 'type:s? rollingUpdate:*#apps/v1.RollingUpdateDeployment?',
   'apps/v1.RollingUpdateDaemonSet': 'maxUnavailable:*@intorstr? maxSurge:*@intorstr?',
   'apps/v1.RollingUpdateDeployment': 'maxUnavailable:*@intorstr? maxSurge:*@intorstr?',
+  'cluster/v1beta1.APIEndpoint': 'host:s port:i',
+  'cluster/v1beta1.Cluster':
+    ':#meta/v1.TypeMeta metadata:#meta/v1.ObjectMeta? spec:#cluster/v1beta1.ClusterSpec? status:#cluster/v1beta1.ClusterStatus?',
+  'cluster/v1beta1.ClusterAvailabilityGate': 'conditionType:s polarity:s?',
+  'cluster/v1beta1.ClusterControlPlaneStatus':
+    'desiredReplicas:*i? replicas:*i? upToDateReplicas:*i? readyReplicas:*i? availableReplicas:*i?',
+  'cluster/v1beta1.ClusterNetwork':
+    'apiServerPort:*i? services:*#cluster/v1beta1.NetworkRanges? pods:*#cluster/v1beta1.NetworkRanges? serviceDomain:s?',
+  'cluster/v1beta1.ClusterSpec':
+    'paused:b? clusterNetwork:*#cluster/v1beta1.ClusterNetwork? controlPlaneEndpoint:#cluster/v1beta1.APIEndpoint? controlPlaneRef:*#core/v1.ObjectReference? infrastructureRef:*#core/v1.ObjectReference? topology:*#cluster/v1beta1.Topology? availabilityGates:[]#cluster/v1beta1.ClusterAvailabilityGate?',
+  'cluster/v1beta1.ClusterStatus':
+    'failureDomains:{}#cluster/v1beta1.FailureDomainSpec? failureReason:*s? failureMessage:*s? phase:s? infrastructureReady:b controlPlaneReady:b conditions:[]#cluster/v1beta1.Condition? observedGeneration:i? v1beta2:*#cluster/v1beta1.ClusterV1Beta2Status?',
+  'cluster/v1beta1.ClusterV1Beta2Status':
+    'conditions:[]#meta/v1.Condition? controlPlane:*#cluster/v1beta1.ClusterControlPlaneStatus? workers:*#cluster/v1beta1.WorkersStatus?',
+  'cluster/v1beta1.ClusterVariable': 'name:s definitionFrom:s? value:@json',
+  'cluster/v1beta1.Condition': 'type:s status:s severity:s? lastTransitionTime:@time reason:s? message:s?',
+  'cluster/v1beta1.ControlPlaneTopology':
+    'metadata:#cluster/v1beta1.ObjectMeta? replicas:*i? rollout:#cluster/v1beta1.ControlPlaneTopologyRolloutSpec?! machineHealthCheck:*#cluster/v1beta1.MachineHealthCheckTopology? nodeDrainTimeout:*@duration? nodeVolumeDetachTimeout:*@duration? nodeDeletionTimeout:*@duration? taints:[]#cluster/v1beta1.MachineTaint? readinessGates:[]#cluster/v1beta1.MachineReadinessGate? variables:*#cluster/v1beta1.ControlPlaneVariables?',
+  'cluster/v1beta1.ControlPlaneTopologyRolloutSpec': 'after:@time?!',
+  'cluster/v1beta1.ControlPlaneVariables': 'overrides:[]#cluster/v1beta1.ClusterVariable?',
+  'cluster/v1beta1.FailureDomainSpec': 'controlPlane:b? attributes:{}s?',
+  'cluster/v1beta1.MachineDeploymentStrategy':
+    'type:s? rollingUpdate:*#cluster/v1beta1.MachineRollingUpdateDeployment? remediation:*#cluster/v1beta1.RemediationStrategy?',
+  'cluster/v1beta1.MachineDeploymentTopology':
+    'metadata:#cluster/v1beta1.ObjectMeta? class:s name:s failureDomain:*s? replicas:*i? machineHealthCheck:*#cluster/v1beta1.MachineHealthCheckTopology? nodeDrainTimeout:*@duration? nodeVolumeDetachTimeout:*@duration? nodeDeletionTimeout:*@duration? taints:[]#cluster/v1beta1.MachineTaint? minReadySeconds:*i? readinessGates:[]#cluster/v1beta1.MachineReadinessGate? rollout:#cluster/v1beta1.MachineDeploymentTopologyRolloutSpec?! strategy:*#cluster/v1beta1.MachineDeploymentStrategy? variables:*#cluster/v1beta1.MachineDeploymentVariables?',
+  'cluster/v1beta1.MachineDeploymentTopologyRolloutSpec': 'after:@time?!',
+  'cluster/v1beta1.MachineDeploymentVariables': 'overrides:[]#cluster/v1beta1.ClusterVariable?',
+  'cluster/v1beta1.MachineHealthCheckClass':
+    'unhealthyConditions:[]#cluster/v1beta1.UnhealthyCondition? unhealthyMachineConditions:[]#cluster/v1beta1.UnhealthyMachineCondition? maxUnhealthy:*@intorstr? unhealthyRange:*s? nodeStartupTimeout:*@duration? remediationTemplate:*#core/v1.ObjectReference?',
+  'cluster/v1beta1.MachineHealthCheckTopology': 'enable:*b? :#cluster/v1beta1.MachineHealthCheckClass',
+  'cluster/v1beta1.MachinePoolTopology':
+    'metadata:#cluster/v1beta1.ObjectMeta? class:s name:s failureDomains:[]s? nodeDrainTimeout:*@duration? nodeVolumeDetachTimeout:*@duration? nodeDeletionTimeout:*@duration? taints:[]#cluster/v1beta1.MachineTaint? minReadySeconds:*i? replicas:*i? variables:*#cluster/v1beta1.MachinePoolVariables?',
+  'cluster/v1beta1.MachinePoolVariables': 'overrides:[]#cluster/v1beta1.ClusterVariable?',
+  'cluster/v1beta1.MachineReadinessGate': 'conditionType:s polarity:s?',
+  'cluster/v1beta1.MachineRollingUpdateDeployment': 'maxUnavailable:*@intorstr? maxSurge:*@intorstr? deletePolicy:*s?',
+  'cluster/v1beta1.MachineTaint': 'key:s? value:s? effect:s? propagation:s?',
+  'cluster/v1beta1.NetworkRanges': 'cidrBlocks:[]s',
+  'cluster/v1beta1.ObjectMeta': 'labels:{}s? annotations:{}s?',
+  'cluster/v1beta1.RemediationStrategy': 'maxInFlight:*@intorstr?',
+  'cluster/v1beta1.Topology':
+    'class:s classNamespace:s? version:s rolloutAfter:*@time? controlPlane:#cluster/v1beta1.ControlPlaneTopology? workers:*#cluster/v1beta1.WorkersTopology? variables:[]#cluster/v1beta1.ClusterVariable?',
+  'cluster/v1beta1.UnhealthyCondition': 'type:s status:s timeout:@duration',
+  'cluster/v1beta1.UnhealthyMachineCondition': 'type:s? status:s? timeout:@duration',
+  'cluster/v1beta1.WorkersStatus':
+    'desiredReplicas:*i? replicas:*i? upToDateReplicas:*i? readyReplicas:*i? availableReplicas:*i?',
+  'cluster/v1beta1.WorkersTopology':
+    'machineDeployments:[]#cluster/v1beta1.MachineDeploymentTopology? machinePools:[]#cluster/v1beta1.MachinePoolTopology?',
+  'cluster/v1beta2.APIEndpoint': 'host:s? port:i?',
+  'cluster/v1beta2.Cluster':
+    ':#meta/v1.TypeMeta metadata:#meta/v1.ObjectMeta? spec:#cluster/v1beta2.ClusterSpec?! status:#cluster/v1beta2.ClusterStatus?!',
+  'cluster/v1beta2.ClusterAvailabilityGate': 'conditionType:s? polarity:s?',
+  'cluster/v1beta2.ClusterClassRef': 'name:s? namespace:s?',
+  'cluster/v1beta2.ClusterControlPlaneStatus':
+    'desiredReplicas:*i? replicas:*i? upToDateReplicas:*i? readyReplicas:*i? availableReplicas:*i?',
+  'cluster/v1beta2.ClusterDeprecatedStatus': 'v1beta1:*#cluster/v1beta2.ClusterV1Beta1DeprecatedStatus?',
+  'cluster/v1beta2.ClusterInitializationStatus': 'infrastructureProvisioned:*b? controlPlaneInitialized:*b?',
+  'cluster/v1beta2.ClusterNetwork':
+    'apiServerPort:i? services:#cluster/v1beta2.NetworkRanges?! pods:#cluster/v1beta2.NetworkRanges?! serviceDomain:s?',
+  'cluster/v1beta2.ClusterSpec':
+    'paused:*b? clusterNetwork:#cluster/v1beta2.ClusterNetwork?! controlPlaneEndpoint:#cluster/v1beta2.APIEndpoint?! controlPlaneRef:#cluster/v1beta2.ContractVersionedObjectReference?! infrastructureRef:#cluster/v1beta2.ContractVersionedObjectReference?! topology:#cluster/v1beta2.Topology?! availabilityGates:[]#cluster/v1beta2.ClusterAvailabilityGate?',
+  'cluster/v1beta2.ClusterStatus':
+    'conditions:[]#meta/v1.Condition? initialization:#cluster/v1beta2.ClusterInitializationStatus?! controlPlane:*#cluster/v1beta2.ClusterControlPlaneStatus? workers:*#cluster/v1beta2.WorkersStatus? failureDomains:[]#cluster/v1beta2.FailureDomain? phase:s? observedGeneration:i? deprecated:*#cluster/v1beta2.ClusterDeprecatedStatus?',
+  'cluster/v1beta2.ClusterV1Beta1DeprecatedStatus':
+    'conditions:[]#cluster/v1beta2.Condition? failureReason:*s? failureMessage:*s?',
+  'cluster/v1beta2.ClusterVariable': 'name:s? value:@json?!',
+  'cluster/v1beta2.Condition': 'type:s status:s severity:s? lastTransitionTime:@time reason:s? message:s?',
+  'cluster/v1beta2.ContractVersionedObjectReference': 'kind:s? name:s? apiGroup:s?',
+  'cluster/v1beta2.ControlPlaneTopology':
+    'metadata:#cluster/v1beta2.ObjectMeta?! replicas:*i? rollout:#cluster/v1beta2.ControlPlaneTopologyRolloutSpec?! healthCheck:#cluster/v1beta2.ControlPlaneTopologyHealthCheck?! deletion:#cluster/v1beta2.ControlPlaneTopologyMachineDeletionSpec?! taints:[]#cluster/v1beta2.MachineTaint? readinessGates:[]#cluster/v1beta2.MachineReadinessGate? variables:#cluster/v1beta2.ControlPlaneVariables?!',
+  'cluster/v1beta2.ControlPlaneTopologyHealthCheck':
+    'enabled:*b? checks:#cluster/v1beta2.ControlPlaneTopologyHealthCheckChecks?! remediation:#cluster/v1beta2.ControlPlaneTopologyHealthCheckRemediation?!',
+  'cluster/v1beta2.ControlPlaneTopologyHealthCheckChecks':
+    'nodeStartupTimeoutSeconds:*i? unhealthyNodeConditions:[]#cluster/v1beta2.UnhealthyNodeCondition? unhealthyMachineConditions:[]#cluster/v1beta2.UnhealthyMachineCondition?',
+  'cluster/v1beta2.ControlPlaneTopologyHealthCheckRemediation':
+    'triggerIf:#cluster/v1beta2.ControlPlaneTopologyHealthCheckRemediationTriggerIf?! templateRef:#cluster/v1beta2.MachineHealthCheckRemediationTemplateReference?!',
+  'cluster/v1beta2.ControlPlaneTopologyHealthCheckRemediationTriggerIf':
+    'unhealthyLessThanOrEqualTo:*@intorstr? unhealthyInRange:s?',
+  'cluster/v1beta2.ControlPlaneTopologyMachineDeletionSpec':
+    'nodeDrainTimeoutSeconds:*i? nodeVolumeDetachTimeoutSeconds:*i? nodeDeletionTimeoutSeconds:*i?',
+  'cluster/v1beta2.ControlPlaneTopologyRolloutSpec': 'after:@time?!',
+  'cluster/v1beta2.ControlPlaneVariables': 'overrides:[]#cluster/v1beta2.ClusterVariable?',
+  'cluster/v1beta2.FailureDomain': 'name:s? controlPlane:*b? attributes:{}s?',
+  'cluster/v1beta2.MachineDeploymentTopology':
+    'metadata:#cluster/v1beta2.ObjectMeta?! class:s? name:s? failureDomain:s? replicas:*i? healthCheck:#cluster/v1beta2.MachineDeploymentTopologyHealthCheck?! deletion:#cluster/v1beta2.MachineDeploymentTopologyMachineDeletionSpec?! taints:[]#cluster/v1beta2.MachineTaint? minReadySeconds:*i? readinessGates:[]#cluster/v1beta2.MachineReadinessGate? rollout:#cluster/v1beta2.MachineDeploymentTopologyRolloutSpec?! variables:#cluster/v1beta2.MachineDeploymentVariables?!',
+  'cluster/v1beta2.MachineDeploymentTopologyHealthCheck':
+    'enabled:*b? checks:#cluster/v1beta2.MachineDeploymentTopologyHealthCheckChecks?! remediation:#cluster/v1beta2.MachineDeploymentTopologyHealthCheckRemediation?!',
+  'cluster/v1beta2.MachineDeploymentTopologyHealthCheckChecks':
+    'nodeStartupTimeoutSeconds:*i? unhealthyNodeConditions:[]#cluster/v1beta2.UnhealthyNodeCondition? unhealthyMachineConditions:[]#cluster/v1beta2.UnhealthyMachineCondition?',
+  'cluster/v1beta2.MachineDeploymentTopologyHealthCheckRemediation':
+    'maxInFlight:*@intorstr? triggerIf:#cluster/v1beta2.MachineDeploymentTopologyHealthCheckRemediationTriggerIf?! templateRef:#cluster/v1beta2.MachineHealthCheckRemediationTemplateReference?!',
+  'cluster/v1beta2.MachineDeploymentTopologyHealthCheckRemediationTriggerIf':
+    'unhealthyLessThanOrEqualTo:*@intorstr? unhealthyInRange:s?',
+  'cluster/v1beta2.MachineDeploymentTopologyMachineDeletionSpec':
+    'order:s? nodeDrainTimeoutSeconds:*i? nodeVolumeDetachTimeoutSeconds:*i? nodeDeletionTimeoutSeconds:*i?',
+  'cluster/v1beta2.MachineDeploymentTopologyRolloutSpec':
+    'after:@time?! strategy:#cluster/v1beta2.MachineDeploymentTopologyRolloutStrategy?!',
+  'cluster/v1beta2.MachineDeploymentTopologyRolloutStrategy':
+    'type:s? rollingUpdate:#cluster/v1beta2.MachineDeploymentTopologyRolloutStrategyRollingUpdate?!',
+  'cluster/v1beta2.MachineDeploymentTopologyRolloutStrategyRollingUpdate':
+    'maxUnavailable:*@intorstr? maxSurge:*@intorstr?',
+  'cluster/v1beta2.MachineDeploymentVariables': 'overrides:[]#cluster/v1beta2.ClusterVariable?',
+  'cluster/v1beta2.MachineHealthCheckRemediationTemplateReference': 'kind:s? name:s? apiVersion:s?',
+  'cluster/v1beta2.MachinePoolTopology':
+    'metadata:#cluster/v1beta2.ObjectMeta?! class:s? name:s? failureDomains:[]s? deletion:#cluster/v1beta2.MachinePoolTopologyMachineDeletionSpec?! taints:[]#cluster/v1beta2.MachineTaint? minReadySeconds:*i? replicas:*i? variables:#cluster/v1beta2.MachinePoolVariables?!',
+  'cluster/v1beta2.MachinePoolTopologyMachineDeletionSpec':
+    'nodeDrainTimeoutSeconds:*i? nodeVolumeDetachTimeoutSeconds:*i? nodeDeletionTimeoutSeconds:*i?',
+  'cluster/v1beta2.MachinePoolVariables': 'overrides:[]#cluster/v1beta2.ClusterVariable?',
+  'cluster/v1beta2.MachineReadinessGate': 'conditionType:s? polarity:s?',
+  'cluster/v1beta2.MachineTaint': 'key:s? value:s? effect:s? propagation:s?',
+  'cluster/v1beta2.NetworkRanges': 'cidrBlocks:[]s?',
+  'cluster/v1beta2.ObjectMeta': 'labels:{}s? annotations:{}s?',
+  'cluster/v1beta2.Topology':
+    'classRef:#cluster/v1beta2.ClusterClassRef?! version:s? controlPlane:#cluster/v1beta2.ControlPlaneTopology?! workers:#cluster/v1beta2.WorkersTopology?! variables:[]#cluster/v1beta2.ClusterVariable?',
+  'cluster/v1beta2.UnhealthyMachineCondition': 'type:s? status:s? timeoutSeconds:*i?',
+  'cluster/v1beta2.UnhealthyNodeCondition': 'type:s? status:s? timeoutSeconds:*i?',
+  'cluster/v1beta2.WorkersStatus':
+    'desiredReplicas:*i? replicas:*i? upToDateReplicas:*i? readyReplicas:*i? availableReplicas:*i?',
+  'cluster/v1beta2.WorkersTopology':
+    'machineDeployments:[]#cluster/v1beta2.MachineDeploymentTopology? machinePools:[]#cluster/v1beta2.MachinePoolTopology?',
   'core/v1.AWSElasticBlockStoreVolumeSource': 'volumeID:s fsType:s? partition:i? readOnly:b?',
   'core/v1.Affinity':
     'nodeAffinity:*#core/v1.NodeAffinity? podAffinity:*#core/v1.PodAffinity? podAntiAffinity:*#core/v1.PodAntiAffinity?',
@@ -206,6 +328,7 @@ export const typedStructs: Readonly<Record<string, string>> = {
   'core/v1.NodeSelectorTerm':
     'matchExpressions:[]#core/v1.NodeSelectorRequirement? matchFields:[]#core/v1.NodeSelectorRequirement?',
   'core/v1.ObjectFieldSelector': 'apiVersion:s? fieldPath:s',
+  'core/v1.ObjectReference': 'kind:s? namespace:s? name:s? uid:s? apiVersion:s? resourceVersion:s? fieldPath:s?',
   'core/v1.PersistentVolumeClaimSpec':
     'accessModes:[]s? selector:*#meta/v1.LabelSelector? resources:#core/v1.VolumeResourceRequirements? volumeName:s? storageClassName:*s? volumeMode:*s? dataSource:*#core/v1.TypedLocalObjectReference? dataSourceRef:*#core/v1.TypedObjectReference? volumeAttributesClassName:*s?',
   'core/v1.PersistentVolumeClaimTemplate': 'metadata:#meta/v1.ObjectMeta? spec:#core/v1.PersistentVolumeClaimSpec',
@@ -278,6 +401,7 @@ export const typedStructs: Readonly<Record<string, string>> = {
   'core/v1.WindowsSecurityContextOptions':
     'gmsaCredentialSpecName:*s? gmsaCredentialSpec:*s? runAsUserName:*s? hostProcess:*b?',
   'core/v1.WorkloadReference': 'name:s podGroup:s podGroupReplicaKey:s?',
+  'meta/v1.Condition': 'type:s status:s observedGeneration:i? lastTransitionTime:@time reason:s message:s',
   'meta/v1.LabelSelector': 'matchLabels:{}s? matchExpressions:[]#meta/v1.LabelSelectorRequirement?',
   'meta/v1.LabelSelectorRequirement': 'key:s operator:s values:[]s?',
   'meta/v1.ManagedFieldsEntry':
