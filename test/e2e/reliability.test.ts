@@ -9,6 +9,8 @@
  * files it needs and what the user must see.
  */
 import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -620,24 +622,13 @@ describe('reliability corpus: faults on real API servers', () => {
 
     it('Ctrl-C cuts the unanswered request at once: exit 130, naming the command', async () => {
       const before = stub.requests;
-      let signalled = 0;
-      const result = await runClusterctl(['describe', 'cluster', 'x', '--kubeconfig', kubeconfig], {
-        timeoutMs: 60_000,
-        measureRunDelay: true,
-        // Interrupt once the request is at the server (the state), not after a fixed time.
-        onSpawn: (child) => {
-          const poll = setInterval(() => {
-            if (child.exitCode !== null) clearInterval(poll);
-            else if (stub.requests > before) {
-              clearInterval(poll);
-              signalled = Date.now();
-              child.kill('SIGINT');
-            }
-          }, 50);
-        },
-      });
-      const stopMs = Date.now() - signalled - (result.runDelayMs ?? 0);
-      expect(signalled, 'the request never reached the server').toBeGreaterThan(0);
+      // Interrupt once the request is at the server (the state), not after a fixed time.
+      const { result, signalled, stopMs } = await interruptOnce(
+        ['describe', 'cluster', 'x', '--kubeconfig', kubeconfig],
+        {},
+        () => stub.requests > before,
+      );
+      expect(signalled, 'the request never reached the server').toBe(true);
       expect(result.exitCode, result.stderr).toBe(130);
       expect(result.stderr).toMatch(/Error: clusterctl describe cluster interrupted \(SIGINT\)/);
       expect(result.stderr).not.toMatch(noInternals);
@@ -652,6 +643,77 @@ describe('reliability corpus: faults on real API servers', () => {
     expect(result.stderr, story).toMatch(clearError);
     expect(result.stderr, story).not.toMatch(noInternals);
   }
+
+  describe('a repository that drips its files: Ctrl-C stops the download at once', () => {
+    let repo: SlowRepository;
+    let dir: string;
+    beforeAll(async () => {
+      repo = await startSlowRepository();
+      dir = mkdtempSync(join(tmpdir(), 'reliability-drip-'));
+    });
+    afterAll(() => repo?.close());
+
+    /** Runs the command and sends SIGINT once the server saw the dripped request; exit 130 within 10 s. */
+    async function interruptDownload(args: string[], env: Record<string, string>, command: string) {
+      const before = repo.dripped;
+      const { result, signalled, stopMs } = await interruptOnce(args, env, () => repo.dripped > before);
+      expect(signalled, `the download never started:\n${result.stderr}`).toBe(true);
+      expect(result.exitCode, result.stderr).toBe(130);
+      expect(result.stderr).toMatch(new RegExp(`^Error: (.*: )?clusterctl ${command} interrupted \\(SIGINT\\)`, 'm'));
+      expect(result.stderr).not.toMatch(noInternals);
+      expect(stopMs, result.stderr).toBeLessThan(10_000);
+    }
+
+    /** A clusterctl.yaml naming the infrastructure provider `slow` at `url`. */
+    function slowProvider(url: string, extra: Record<string, string> = {}): string {
+      const config = join(dir, `clusterctl-${Math.random()}.yaml`);
+      writeFileSync(
+        config,
+        stringify({ providers: [{ name: 'slow', type: 'InfrastructureProvider', url }], ...extra }),
+      );
+      return config;
+    }
+    const generateSlow = (config: string) => [
+      'generate',
+      'cluster',
+      'demo',
+      '-n',
+      'default',
+      '--infrastructure',
+      'slow:v1.0.0',
+      '--config',
+      config,
+    ];
+
+    it('generate cluster reading a template from a provider URL (clusterctl.yaml override): exit 130', async () => {
+      const config = slowProvider(
+        'https://github.com/acme/cluster-api-provider-slow/releases/v1.0.0/infrastructure-components.yaml',
+      );
+      await interruptDownload(
+        generateSlow(config),
+        {
+          CLUSTERCTL_TS_GITHUB_URL: repo.url,
+          CLUSTERCTL_TS_GITHUB_API_URL: `${repo.url}/api`,
+          GOPROXY: `${repo.url}/goproxy`,
+        },
+        'generate cluster',
+      );
+    }, 150_000);
+
+    it('generate cluster from an oci:// provider (a registry that drips its answers): exit 130', async () => {
+      const host = new URL(repo.url).host;
+      const config = slowProvider(`oci://${host}/acme/slow:v1.0.0`, { 'registry-insecure': host });
+      await interruptDownload(generateSlow(config), {}, 'generate cluster');
+    }, 150_000);
+
+    it('a --config URL: exit 130', async () => {
+      await interruptDownload(
+        ['config', 'repositories', '--config', `${repo.url}/drip/clusterctl.yaml`],
+        {},
+        'config repositories',
+      );
+    }, 150_000);
+  });
 
   describe('init under faults: it completes, or fails clearly and the same init finishes the job', () => {
     const servers: ApiServer[] = [];
@@ -947,4 +1009,85 @@ function identities(objects: Map<string, KubeObject>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, o] of objects) out.set(key, JSON.stringify((o as { spec?: unknown }).spec ?? null));
   return out;
+}
+
+interface SlowRepository {
+  /** http://127.0.0.1:PORT, standing in for github.com (CLUSTERCTL_TS_GITHUB_URL) and the Go proxy. */
+  url: string;
+  /** Requests for dripped files so far. */
+  readonly dripped: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A release server whose files (but metadata.yaml and version lists) come one byte every 200 ms,
+ * never finishing within a test: a download that only Ctrl-C can end early.
+ */
+async function startSlowRepository(): Promise<SlowRepository> {
+  let dripped = 0;
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    if (path.endsWith('/@v/list')) return void res.end('v1.0.0\n');
+    if (path.endsWith('/metadata.yaml')) {
+      return void res.end(
+        stringify({
+          apiVersion: 'clusterctl.cluster.x-k8s.io/v1alpha3',
+          kind: 'Metadata',
+          releaseSeries: [{ major: 1, minor: 0, contract: 'v1beta2' }],
+        }),
+      );
+    }
+    dripped++;
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+    res.write('# ');
+    const timer = setInterval(() => res.write('x'), 200);
+    res.on('close', () => clearInterval(timer));
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    get dripped() {
+      return dripped;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Runs the CLI and sends it SIGINT once `reached()` holds (polled every 50 ms: a state, never a
+ * fixed time). `stopMs`: from the signal to the exit, less the time the process waited for a CPU.
+ */
+async function interruptOnce(
+  args: string[],
+  env: Record<string, string>,
+  reached: () => boolean,
+): Promise<{ result: CliResult; signalled: boolean; stopMs: number }> {
+  let signalledAt = 0;
+  const result = await runClusterctl(args, {
+    env,
+    timeoutMs: 120_000,
+    measureRunDelay: true,
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        if (child.exitCode !== null) clearInterval(poll);
+        else if (reached()) {
+          clearInterval(poll);
+          signalledAt = Date.now();
+          child.kill('SIGINT');
+        }
+      }, 50);
+    },
+  });
+  const stopMs = Date.now() - signalledAt - (result.runDelayMs ?? 0);
+  return { result, signalled: signalledAt > 0, stopMs };
 }
