@@ -15,6 +15,8 @@ export async function loadConfig(ctx: CliContext): Promise<ClusterctlConfig> {
     builtInProvidersPath: join(packageRoot, 'providers.yaml'),
     builtInProviders: prebuiltProviders(),
     reporter: ctx.reporter,
+    // Ctrl-C stops a --config download at once (reading ctx.signal starts listening: URLs only).
+    ...(/^https?:\/\//i.test(ctx.global.config ?? '') ? { signal: ctx.signal } : {}),
   });
 }
 

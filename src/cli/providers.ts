@@ -59,7 +59,8 @@ export async function createProviderServices(
   configOverride?: ClusterctlConfig,
 ): Promise<ProviderServices> {
   const config = configOverride ?? (await loadConfig(ctx));
-  const http = createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env });
+  // Ctrl-C stops a download at once (exit 130), as it stops API calls.
+  const http = createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env, signal: ctx.signal });
   const memo = createRepositoryMemo();
   // configmap:// repositories read the management cluster (--kubeconfig); connect only if one is used.
   let kube: Promise<KubeClient> | undefined;
@@ -68,6 +69,7 @@ export async function createProviderServices(
     http,
     memo,
     reporter: ctx.reporter,
+    signal: ctx.signal,
     kube: () => (kube ??= managementClient(ctx)),
   };
   const repositories = new Map<string, Promise<OpenedRepository>>();

@@ -9,16 +9,20 @@
  * files it needs and what the user must see.
  */
 import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { listInstalledProviders } from '../../src/core/cluster/inventory.js';
 import type { KubeClient } from '../../src/core/ports.js';
+import type { KubeObject } from '../../src/types.js';
+import { createClusters, installCapi, snapshotNamespace } from '../fixtures/capi-objects.js';
 import { writeProviderRepository } from '../fixtures/provider-repo.js';
 import { buildKubeconfig, type ApiServer } from '../harness/apiserver.js';
 import { createCertificateAuthority, issueCertificate } from '../harness/certs.js';
-import { runClusterctl } from '../harness/cli.js';
+import { runClusterctl, type CliResult } from '../harness/cli.js';
 import { startFaultProxy, startSilentTlsServer, type FaultProxy, type StubServer } from '../harness/fault-proxy.js';
 import { clientFor, sharedApiServer, startExtraApiServer, uniqueName } from '../harness/index.js';
 
@@ -618,29 +622,97 @@ describe('reliability corpus: faults on real API servers', () => {
 
     it('Ctrl-C cuts the unanswered request at once: exit 130, naming the command', async () => {
       const before = stub.requests;
-      let signalled = 0;
-      const result = await runClusterctl(['describe', 'cluster', 'x', '--kubeconfig', kubeconfig], {
-        timeoutMs: 60_000,
-        measureRunDelay: true,
-        // Interrupt once the request is at the server (the state), not after a fixed time.
-        onSpawn: (child) => {
-          const poll = setInterval(() => {
-            if (child.exitCode !== null) clearInterval(poll);
-            else if (stub.requests > before) {
-              clearInterval(poll);
-              signalled = Date.now();
-              child.kill('SIGINT');
-            }
-          }, 50);
-        },
-      });
-      const stopMs = Date.now() - signalled - (result.runDelayMs ?? 0);
-      expect(signalled, 'the request never reached the server').toBeGreaterThan(0);
+      // Interrupt once the request is at the server (the state), not after a fixed time.
+      const { result, signalled, stopMs } = await interruptOnce(
+        ['describe', 'cluster', 'x', '--kubeconfig', kubeconfig],
+        {},
+        () => stub.requests > before,
+      );
+      expect(signalled, 'the request never reached the server').toBe(true);
       expect(result.exitCode, result.stderr).toBe(130);
       expect(result.stderr).toMatch(/Error: clusterctl describe cluster interrupted \(SIGINT\)/);
       expect(result.stderr).not.toMatch(noInternals);
       expect(stopMs).toBeLessThan(5_000);
     }, 90_000);
+  });
+
+  /** What a failed run under faults must look like: exit 4 and one clear paragraph. */
+  function expectClearFailure(result: CliResult, story: string): void {
+    if (result.exitCode === 0) return;
+    expect(result.exitCode, story).toBe(4);
+    expect(result.stderr, story).toMatch(clearError);
+    expect(result.stderr, story).not.toMatch(noInternals);
+  }
+
+  describe('a repository that drips its files: Ctrl-C stops the download at once', () => {
+    let repo: SlowRepository;
+    let dir: string;
+    beforeAll(async () => {
+      repo = await startSlowRepository();
+      dir = mkdtempSync(join(tmpdir(), 'reliability-drip-'));
+    });
+    afterAll(() => repo?.close());
+
+    /** Runs the command and sends SIGINT once the server saw the dripped request; exit 130 within 10 s. */
+    async function interruptDownload(args: string[], env: Record<string, string>, command: string) {
+      const before = repo.dripped;
+      const { result, signalled, stopMs } = await interruptOnce(args, env, () => repo.dripped > before);
+      expect(signalled, `the download never started:\n${result.stderr}`).toBe(true);
+      expect(result.exitCode, result.stderr).toBe(130);
+      expect(result.stderr).toMatch(new RegExp(`^Error: (.*: )?clusterctl ${command} interrupted \\(SIGINT\\)`, 'm'));
+      expect(result.stderr).not.toMatch(noInternals);
+      expect(stopMs, result.stderr).toBeLessThan(10_000);
+    }
+
+    /** A clusterctl.yaml naming the infrastructure provider `slow` at `url`. */
+    function slowProvider(url: string, extra: Record<string, string> = {}): string {
+      const config = join(dir, `clusterctl-${Math.random()}.yaml`);
+      writeFileSync(
+        config,
+        stringify({ providers: [{ name: 'slow', type: 'InfrastructureProvider', url }], ...extra }),
+      );
+      return config;
+    }
+    const generateSlow = (config: string) => [
+      'generate',
+      'cluster',
+      'demo',
+      '-n',
+      'default',
+      '--infrastructure',
+      'slow:v1.0.0',
+      '--config',
+      config,
+    ];
+
+    it('generate cluster reading a template from a provider URL (clusterctl.yaml override): exit 130', async () => {
+      const config = slowProvider(
+        'https://github.com/acme/cluster-api-provider-slow/releases/v1.0.0/infrastructure-components.yaml',
+      );
+      await interruptDownload(
+        generateSlow(config),
+        {
+          CLUSTERCTL_TS_GITHUB_URL: repo.url,
+          CLUSTERCTL_TS_GITHUB_API_URL: `${repo.url}/api`,
+          GOPROXY: `${repo.url}/goproxy`,
+        },
+        'generate cluster',
+      );
+    }, 150_000);
+
+    it('generate cluster from an oci:// provider (a registry that drips its answers): exit 130', async () => {
+      const host = new URL(repo.url).host;
+      const config = slowProvider(`oci://${host}/acme/slow:v1.0.0`, { 'registry-insecure': host });
+      await interruptDownload(generateSlow(config), {}, 'generate cluster');
+    }, 150_000);
+
+    it('a --config URL: exit 130', async () => {
+      await interruptDownload(
+        ['config', 'repositories', '--config', `${repo.url}/drip/clusterctl.yaml`],
+        {},
+        'config repositories',
+      );
+    }, 150_000);
   });
 
   describe('init under faults: it completes, or fails clearly and the same init finishes the job', () => {
@@ -662,11 +734,7 @@ describe('reliability corpus: faults on real API servers', () => {
       // With kube-controller-manager: cert-manager's probe namespace must finish terminating.
       const server = await startExtraApiServer({ name: uniqueName(name) });
       servers.push(server);
-      const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
-      proxies.push(proxy);
-      const kubeconfig = join(dir, `${name}-kubeconfig`);
-      writeFileSync(kubeconfig, server.kubeconfig.replace(/server: \S+/, `server: https://127.0.0.1:${proxy.port}`));
-      return { server, proxy, kubeconfig };
+      return { server, ...(await proxied(server, dir, name, proxies)) };
     }
 
     const initArgs = (kubeconfig: string) => [
@@ -725,70 +793,301 @@ describe('reliability corpus: faults on real API servers', () => {
         timeoutMs: 240_000,
         onStderr: (_chunk, all) => {
           if (restarted || !installing.test(all)) return;
-          restarted = (async () => {
-            // The port refuses and open connections die, as when the process is killed.
-            await first.proxy.setMode('refuse');
-            for (const pid of first.server.pids) process.kill(pid, 'SIGKILL');
-            await first.server.stop();
-            // Same name and CA on the shared etcd: the same data, served again.
-            const again = await startExtraApiServer({
-              name: first.server.name,
-              ca: first.server.ca,
-            });
+          restarted = killAndRestart(first.server, first.proxy).then((again) => {
             servers.push(again);
-            first.proxy.setUpstream({ host: '127.0.0.1', port: again.port });
-            await first.proxy.setMode('pass');
             return again;
-          })();
+          });
         },
       });
       expect(restarted, `the kill never happened:\n${run.stderr}`).toBeDefined();
       const server = await restarted!;
-      if (run.exitCode !== 0) {
-        expect(run.exitCode, run.stderr).toBe(4);
-        expect(run.stderr).toMatch(clearError);
-        expect(run.stderr).not.toMatch(noInternals);
-      }
+      expectClearFailure(run, run.stderr);
       await rerunFinishes(first.kubeconfig, clientFor(server.kubeconfig), run.stderr);
     }, 500_000);
 
     it('connections reset at random while installing: init completes or fails clearly; re-run completes', async () => {
       const { server, proxy, kubeconfig } = await serverBehindProxy('init-resets');
-      let done = false;
-      const schedule: string[] = [];
-      let chaos: Promise<void> | undefined;
-      const run = runClusterctl(initArgs(kubeconfig), {
+      let chaos: RandomResets | undefined;
+      const result = await runClusterctl(initArgs(kubeconfig), {
         env: env(),
         timeoutMs: 240_000,
         onStderr: (_chunk, all) => {
-          if (chaos || !installing.test(all)) return;
-          chaos = (async () => {
-            // Alternate short windows of resets (every connection accepted, then reset) and of
-            // normal service until the command ends; the schedule is printed on failure.
-            while (!done) {
-              const resetMs = 100 + Math.floor(Math.random() * 900);
-              const passMs = 200 + Math.floor(Math.random() * 1500);
-              schedule.push(`reset ${resetMs}ms, pass ${passMs}ms`);
-              await proxy.setMode('reset');
-              await new Promise((r) => setTimeout(r, resetMs));
-              await proxy.setMode('pass');
-              await new Promise((r) => setTimeout(r, passMs));
-            }
-          })();
+          if (!chaos && installing.test(all)) chaos = resetAtRandom([proxy]);
         },
       });
-      const result = await run;
-      done = true;
-      await chaos;
-      await proxy.setMode('pass');
-      const story = `schedule: ${schedule.join('; ')}\n${result.stderr}`;
+      await chaos?.stop();
+      const story = `schedule: ${chaos?.schedule.join('; ')}\n${result.stderr}`;
       expect(chaos, story).toBeDefined();
-      if (result.exitCode !== 0) {
-        expect(result.exitCode, story).toBe(4);
-        expect(result.stderr, story).toMatch(clearError);
-        expect(result.stderr, story).not.toMatch(noInternals);
-      }
+      expectClearFailure(result, story);
       await rerunFinishes(kubeconfig, clientFor(server.kubeconfig), story);
     }, 500_000);
   });
+
+  describe('move under faults: it completes, or stops clearly and the same move finishes it', () => {
+    let dir: string;
+    let source: ApiServer;
+    let target: ApiServer;
+    const proxies: FaultProxy[] = [];
+    let toSource: { proxy: FaultProxy; kubeconfig: string };
+    let toTarget: { proxy: FaultProxy; kubeconfig: string };
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'reliability-move-'));
+      [source, target] = await Promise.all([
+        startExtraApiServer({ name: uniqueName('rel-move-a') }),
+        startExtraApiServer({ name: uniqueName('rel-move-b') }),
+      ]);
+      await Promise.all([installCapi(clientFor(source.kubeconfig)), installCapi(clientFor(target.kubeconfig))]);
+      toSource = await proxied(source, dir, 'move-source', proxies);
+      toTarget = await proxied(target, dir, 'move-target', proxies);
+    }, 180_000);
+    afterAll(async () => {
+      for (const p of proxies) await p.close();
+      await Promise.all([source?.stop(), target?.stop()]);
+    });
+
+    const env = () => ({ CLUSTERCTL_TS_STATE_DIR: join(dir, 'state') });
+    // Two writes in flight keep the move running for a while after the fault (6 clusters, 132 objects).
+    const moveArgs = (ns: string) => [
+      'move',
+      '-n',
+      ns,
+      '--kubeconfig',
+      toSource.kubeconfig,
+      '--to-kubeconfig',
+      toTarget.kubeconfig,
+      '--concurrency',
+      '2',
+    ];
+    /** Objects are being created on the target (the state at which each fault is injected). */
+    const creating = /Creating objects on the target \(\d+\/|Creating \d+ objects on the target/;
+
+    /** A namespace of 6 clusters on the source; returns its objects by identity (kind/name) and spec. */
+    async function fleet(prefix: string): Promise<{ ns: string; before: Map<string, string> }> {
+      const ns = uniqueName(prefix);
+      await createClusters(clientFor(source.kubeconfig), ns, 6, { workers: 2 });
+      return { ns, before: identities(await snapshotNamespace(clientFor(source.kubeconfig), ns)) };
+    }
+
+    /** The same move again, fault-free, finishes it: every object on the target once, the source empty. */
+    async function rerunFinishes(ns: string, before: Map<string, string>, story: string): Promise<void> {
+      const again = await runClusterctl(moveArgs(ns), { env: env(), timeoutMs: 240_000 });
+      expect(again.exitCode, `first run:\n${story}\nre-run:\n${again.stderr}`).toBe(0);
+      const [onSource, onTarget] = await Promise.all([
+        snapshotNamespace(clientFor(source.kubeconfig), ns),
+        snapshotNamespace(clientFor(target.kubeconfig), ns),
+      ]);
+      expect([...onSource.keys()], story).toEqual([]);
+      expect(identities(onTarget), story).toEqual(before);
+    }
+
+    it('SIGINT during move: exit 130 within 10 s naming the journal; the same move finishes it', async () => {
+      const { ns, before } = await fleet('rel-sigint');
+      let signalled = 0;
+      const run = await runClusterctl(moveArgs(ns), {
+        env: env(),
+        timeoutMs: 240_000,
+        measureRunDelay: true,
+        onStderr: (_chunk, all, child) => {
+          if (!signalled && creating.test(all)) {
+            signalled = Date.now();
+            child.kill('SIGINT');
+          }
+        },
+      });
+      const stopMs = Date.now() - signalled - (run.runDelayMs ?? 0);
+      expect(signalled, run.stderr).toBeGreaterThan(0);
+      expect(run.exitCode, run.stderr).toBe(130);
+      expect(run.stderr).toMatch(/^Error: (.*: )?clusterctl move interrupted \(SIGINT\)/m);
+      expect(run.stderr).toMatch(/The move journal is .*\.jsonl/);
+      expect(run.stderr).toMatch(/Re-run the same command/);
+      expect(run.stderr).not.toMatch(noInternals);
+      expect(stopMs, run.stderr).toBeLessThan(10_000);
+      await rerunFinishes(ns, before, run.stderr);
+    }, 500_000);
+
+    it('the target API server killed (kill -9) mid-move and restarted: the move completes or fails clearly; re-run completes', async () => {
+      const { ns, before } = await fleet('rel-kill');
+      let restarted: Promise<ApiServer> | undefined;
+      const run = await runClusterctl(moveArgs(ns), {
+        env: env(),
+        timeoutMs: 240_000,
+        onStderr: (_chunk, all) => {
+          if (!restarted && creating.test(all)) restarted = killAndRestart(target, toTarget.proxy);
+        },
+      });
+      expect(restarted, `the kill never happened:\n${run.stderr}`).toBeDefined();
+      target = await restarted!;
+      expectClearFailure(run, run.stderr);
+      // Riding through says what it waits for: the kill landed mid-move, and the user saw it.
+      if (run.exitCode === 0) expect(run.stderr).toMatch(/Waiting for the API server [^]*answers again/);
+      await rerunFinishes(ns, before, run.stderr);
+    }, 500_000);
+
+    it('connections to both servers reset at random mid-move: the move completes or fails clearly; re-run completes', async () => {
+      const { ns, before } = await fleet('rel-resets');
+      let chaos: RandomResets | undefined;
+      const run = await runClusterctl(moveArgs(ns), {
+        env: env(),
+        timeoutMs: 240_000,
+        onStderr: (_chunk, all) => {
+          if (!chaos && creating.test(all)) chaos = resetAtRandom([toSource.proxy, toTarget.proxy]);
+        },
+      });
+      await chaos?.stop();
+      const story = `schedule: ${chaos?.schedule.join('; ')}\n${run.stderr}`;
+      expect(chaos, story).toBeDefined();
+      expectClearFailure(run, story);
+      await rerunFinishes(ns, before, story);
+    }, 500_000);
+  });
 });
+
+/** A fault proxy in front of `server` and a kubeconfig (in `dir`) that reaches it through the proxy. */
+async function proxied(
+  server: ApiServer,
+  dir: string,
+  name: string,
+  proxies: FaultProxy[],
+): Promise<{ proxy: FaultProxy; kubeconfig: string }> {
+  const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
+  proxies.push(proxy);
+  const kubeconfig = join(dir, `${name}-kubeconfig`);
+  writeFileSync(kubeconfig, server.kubeconfig.replace(/server: \S+/, `server: https://127.0.0.1:${proxy.port}`));
+  return { proxy, kubeconfig };
+}
+
+/**
+ * Kills the API server behind `proxy` with SIGKILL (its port refuses, open connections die) and
+ * starts it again under the same name and CA on the shared etcd: the same data, served again.
+ */
+async function killAndRestart(server: ApiServer, proxy: FaultProxy): Promise<ApiServer> {
+  await proxy.setMode('refuse');
+  for (const pid of server.pids) process.kill(pid, 'SIGKILL');
+  await server.stop();
+  const again = await startExtraApiServer({ name: server.name, ca: server.ca });
+  proxy.setUpstream({ host: '127.0.0.1', port: again.port });
+  await proxy.setMode('pass');
+  return again;
+}
+
+interface RandomResets {
+  /** The windows so far, printed when a case fails. */
+  schedule: string[];
+  /** Ends the resets and leaves the proxies passing. */
+  stop(): Promise<void>;
+}
+
+/** Alternates short windows of resets (every connection accepted, then reset) and of normal service. */
+function resetAtRandom(proxies: FaultProxy[]): RandomResets {
+  let done = false;
+  const schedule: string[] = [];
+  const setAll = (mode: 'reset' | 'pass') => Promise.all(proxies.map((p) => p.setMode(mode)));
+  const loop = (async () => {
+    while (!done) {
+      const resetMs = 100 + Math.floor(Math.random() * 900);
+      const passMs = 200 + Math.floor(Math.random() * 1500);
+      schedule.push(`reset ${resetMs}ms, pass ${passMs}ms`);
+      await setAll('reset');
+      await new Promise((r) => setTimeout(r, resetMs));
+      await setAll('pass');
+      await new Promise((r) => setTimeout(r, passMs));
+    }
+  })();
+  return {
+    schedule,
+    async stop() {
+      done = true;
+      await loop;
+      await setAll('pass');
+    },
+  };
+}
+
+/** Objects by UID-independent identity: `kind/name` (one namespace) to their spec. */
+function identities(objects: Map<string, KubeObject>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, o] of objects) out.set(key, JSON.stringify((o as { spec?: unknown }).spec ?? null));
+  return out;
+}
+
+interface SlowRepository {
+  /** http://127.0.0.1:PORT, standing in for github.com (CLUSTERCTL_TS_GITHUB_URL) and the Go proxy. */
+  url: string;
+  /** Requests for dripped files so far. */
+  readonly dripped: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A release server whose files (but metadata.yaml and version lists) come one byte every 200 ms,
+ * never finishing within a test: a download that only Ctrl-C can end early.
+ */
+async function startSlowRepository(): Promise<SlowRepository> {
+  let dripped = 0;
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    if (path.endsWith('/@v/list')) return void res.end('v1.0.0\n');
+    if (path.endsWith('/metadata.yaml')) {
+      return void res.end(
+        stringify({
+          apiVersion: 'clusterctl.cluster.x-k8s.io/v1alpha3',
+          kind: 'Metadata',
+          releaseSeries: [{ major: 1, minor: 0, contract: 'v1beta2' }],
+        }),
+      );
+    }
+    dripped++;
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+    res.write('# ');
+    const timer = setInterval(() => res.write('x'), 200);
+    res.on('close', () => clearInterval(timer));
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    get dripped() {
+      return dripped;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Runs the CLI and sends it SIGINT once `reached()` holds (polled every 50 ms: a state, never a
+ * fixed time). `stopMs`: from the signal to the exit, less the time the process waited for a CPU.
+ */
+async function interruptOnce(
+  args: string[],
+  env: Record<string, string>,
+  reached: () => boolean,
+): Promise<{ result: CliResult; signalled: boolean; stopMs: number }> {
+  let signalledAt = 0;
+  const result = await runClusterctl(args, {
+    env,
+    timeoutMs: 120_000,
+    measureRunDelay: true,
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        if (child.exitCode !== null) clearInterval(poll);
+        else if (reached()) {
+          clearInterval(poll);
+          signalledAt = Date.now();
+          child.kill('SIGINT');
+        }
+      }, 50);
+    },
+  });
+  const stopMs = Date.now() - signalledAt - (result.runDelayMs ?? 0);
+  return { result, signalled: signalledAt > 0, stopMs };
+}

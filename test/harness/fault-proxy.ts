@@ -8,14 +8,17 @@
  *   restarted on another port.
  * - `startSilentTlsServer` / `startDripTlsServer`: TLS servers (certificate from a test CA) that
  *   never answer a request, or answer with one byte every `intervalMs`.
+ * - `startHttpFaultProxy(kubeconfig)`: an HTTPS proxy that forwards API requests and can answer an
+ *   error instead of the server, before or after the server applied the request.
  * - `startBlackhole()`: a port whose connects are never answered (a full accept queue that is never
  *   drained: the kernel drops further SYNs). Uses python3, which Debian machines have.
  */
 import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { KeyPairPem } from './certs.js';
+import { parse } from 'yaml';
+import { createCertificateAuthority, issueCertificate, type KeyPairPem } from './certs.js';
 
 export type FaultMode = 'pass' | 'refuse' | 'reset' | 'stall';
 
@@ -177,4 +180,109 @@ export function startBlackhole(): Promise<Blackhole> {
       resolve({ port: Number(data.toString().trim()), stop: () => child.kill() });
     });
   });
+}
+
+/** What the HTTP fault proxy does with one request. */
+export type HttpFault =
+  | 'pass'
+  /** Forwards the request, then answers `status` instead of the server's answer (a write applied, its answer lost). */
+  | { after: number }
+  /** Answers `status` without forwarding (the server never saw it). */
+  | { instead: number };
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  contentType: string | undefined;
+}
+
+export interface HttpFaultProxy {
+  readonly url: string;
+  /** The CA that signed the proxy's serving certificate. */
+  readonly caCert: string;
+  /** Requests received, in order. */
+  readonly requests: ProxiedRequest[];
+  /** Decides each request's fate (default: pass everything). */
+  fault: (request: ProxiedRequest) => HttpFault;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTPS proxy that speaks HTTP (unlike startFaultProxy, which only moves bytes): it forwards
+ * each request to the real API server of `upstreamKubeconfig` with that kubeconfig's client
+ * certificate, and can answer an error in place of the server's answer, before or after the
+ * server applied the request. Clients reach it with the proxy's CA; their own credentials are ignored.
+ */
+export async function startHttpFaultProxy(upstreamKubeconfig: string): Promise<HttpFaultProxy> {
+  const doc = parse(upstreamKubeconfig) as {
+    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+    users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+  };
+  const b64 = (s: string) => Buffer.from(s, 'base64').toString();
+  const upstream = new URL(doc.clusters[0]!.cluster.server);
+  const tls = {
+    ca: b64(doc.clusters[0]!.cluster['certificate-authority-data']),
+    cert: b64(doc.users[0]!.user['client-certificate-data']),
+    key: b64(doc.users[0]!.user['client-key-data']),
+  };
+  const ca = await createCertificateAuthority('http-fault-proxy');
+  const pair = await issueCertificate(ca, {
+    commonName: 'http-fault-proxy-server',
+    ipAddresses: ['127.0.0.1'],
+    usage: 'server',
+  });
+  const requests: ProxiedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const state = { fault: (_r: ProxiedRequest): HttpFault => 'pass' };
+  const failWith = (res: ServerResponse, status: number, message: string) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code: status }));
+  };
+  const server = createHttpsServer({ cert: pair.cert, key: pair.key }, (req, res) => {
+    const seen = { method: req.method ?? 'GET', path: req.url ?? '/', contentType: req.headers['content-type'] };
+    requests.push(seen);
+    const fault = state.fault(seen);
+    if (fault !== 'pass' && 'instead' in fault) {
+      req.resume();
+      return failWith(res, fault.instead, 'fault injected by the test before the server saw the request');
+    }
+    const headers = { ...req.headers, host: upstream.host };
+    delete headers.authorization;
+    const out = httpsRequest(
+      { host: upstream.hostname, port: upstream.port, method: seen.method, path: seen.path, headers, ...tls },
+      (answer) => {
+        if (fault !== 'pass') {
+          answer.resume();
+          answer.on('end', () =>
+            failWith(res, fault.after, 'fault injected by the test after the server applied the request'),
+          );
+          return;
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const port = await listen(server, 0);
+  return {
+    url: `https://127.0.0.1:${port}`,
+    caCert: ca.cert,
+    requests,
+    get fault() {
+      return state.fault;
+    },
+    set fault(f) {
+      state.fault = f;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await closeServer(server);
+    },
+  };
 }

@@ -17,8 +17,11 @@ import {
   startBlackhole,
   startDripTlsServer,
   startFaultProxy,
+  startHttpFaultProxy,
   startSilentTlsServer,
   type FaultProxy,
+  type HttpFaultProxy,
+  type ProxiedRequest,
 } from '../harness/fault-proxy.js';
 import { sharedApiServer, testNamespace } from '../harness/index.js';
 
@@ -251,5 +254,104 @@ describe('kube adapter: outages and retries', () => {
     } finally {
       await proxy.setMode('pass');
     }
+  });
+});
+
+/**
+ * Which requests the retry layer may send again after the server answered 5xx (issue 11): a JSON
+ * patch or a create with generateName that the server applied and then answered 500 for must not
+ * be applied twice; a named create whose answer was a 500 after it was applied ends in success
+ * with the object it made (AlreadyExists on the retry, and the object is the one it sent), never
+ * with someone else's object; idempotent writes are still retried. The 500s come from an HTTP
+ * fault proxy in front of the real shared API server, answering in place of the server after
+ * forwarding the request (applied) or without forwarding it.
+ */
+describe('kube adapter: only requests safe to repeat are retried after a 5xx', () => {
+  let proxy: HttpFaultProxy;
+  let kube: KubeClient;
+  let namespace: string;
+  beforeAll(async () => {
+    proxy = await startHttpFaultProxy(sharedApiServer().kubeconfig);
+    kube = await client(kubeconfigFile(proxy.url, proxy.caCert));
+    namespace = await testNamespace(kube, 'retry-safety');
+  });
+  afterAll(async () => {
+    await proxy?.close();
+  });
+
+  /** Fails the first request that `matches` with `fault`; passes everything else. */
+  function failFirst(matches: (r: ProxiedRequest) => boolean, fault: { after: number } | { instead: number }) {
+    let used = false;
+    const from = proxy.requests.length;
+    proxy.fault = (r) => {
+      if (used || !matches(r)) return 'pass';
+      used = true;
+      return fault;
+    };
+    return () => proxy.requests.slice(from).filter(matches).length;
+  }
+
+  const rule = { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] };
+  async function role(name: string) {
+    const ref = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', name, namespace };
+    await kube.create({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name, namespace }, rules: [rule] });
+    return ref;
+  }
+
+  it.each([500, 503, 504])('a JSON patch answered %i after it was applied is not sent again', async (status) => {
+    const ref = await role(`append-${status}`);
+    const patches = failFirst((r) => r.method === 'PATCH' && r.path.includes(`/roles/${ref.name}`), { after: status });
+    const { error } = await failure(kube.patch(ref, [{ op: 'add', path: '/rules/-', value: rule }], 'json'));
+    expect(error.message).toContain(`HTTP ${status}`);
+    expect(patches()).toBe(1);
+    // Applied once: one rule appended, not two or three.
+    const live = (await kube.get(ref)) as { rules?: unknown[] } | undefined;
+    expect(live?.rules).toHaveLength(2);
+  });
+
+  it('a create with generateName answered 500 after it was applied is not sent again', async () => {
+    const prefix = 'generated-';
+    const creates = failFirst((r) => r.method === 'POST' && r.path.includes('/configmaps'), { after: 500 });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: prefix, namespace } };
+    await failure(kube.create(cm));
+    expect(creates()).toBe(1);
+    const made = (await kube.list('v1', 'ConfigMap', { namespace })).filter((c) => c.metadata.name?.startsWith(prefix));
+    expect(made).toHaveLength(1);
+  });
+
+  it('a named create answered 500 after it was applied succeeds with the object it made', async () => {
+    const creates = failFirst((r) => r.method === 'POST' && r.path.includes('/configmaps'), { after: 500 });
+    const created = await kube.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'named', namespace, labels: { made: 'here' } },
+      data: { a: 'b' },
+    });
+    expect(creates()).toBe(2);
+    const live = await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'named', namespace });
+    expect(created.metadata.uid).toBe(live?.metadata.uid);
+  });
+
+  it("a named create retried after a 500 does not take someone else's object for its own", async () => {
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'theirs', namespace };
+    await kube.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: ref.name, namespace },
+      data: { a: 'x' },
+    });
+    failFirst((r) => r.method === 'POST' && r.path.includes('/configmaps'), { instead: 500 });
+    const mine = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ref.name, namespace }, data: { a: 'mine' } };
+    const { error } = await failure(kube.create(mine));
+    expect(error.message).toMatch(/already exists/);
+    expect(((await kube.get(ref)) as { data?: Record<string, string> }).data).toEqual({ a: 'x' });
+  });
+
+  it('a merge patch (absolute values) answered 500 after it was applied is retried and succeeds', async () => {
+    const ref = await role('merge');
+    const patches = failFirst((r) => r.method === 'PATCH' && r.path.includes('/roles/merge'), { after: 500 });
+    const patched = await kube.patch(ref, { metadata: { labels: { set: 'yes' } } }, 'merge');
+    expect(patched.metadata.labels).toEqual({ set: 'yes' });
+    expect(patches()).toBe(2);
   });
 });

@@ -198,6 +198,35 @@ function readMethods(target: ApiTarget, requester: Requester, discovery: Discove
   };
 }
 
+/** Every field of `sent` is in `live` with the same value (the server may add defaults). */
+function containsAll(live: unknown, sent: unknown): boolean {
+  if (Array.isArray(sent)) {
+    return Array.isArray(live) && live.length === sent.length && sent.every((v, i) => containsAll(live[i], v));
+  }
+  if (sent !== null && typeof sent === 'object') {
+    if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
+    const l = live as Record<string, unknown>;
+    return Object.entries(sent).every(([k, v]) => containsAll(l[k], v));
+  }
+  return live === sent;
+}
+
+/**
+ * Whether `live`, found after a create was retried and answered AlreadyExists, is the object the
+ * lost attempt made: created since the call began (the server stamps whole seconds) and holding
+ * the labels, annotations and fields that were sent. Otherwise it belongs to another writer.
+ */
+function madeByThisCall(sent: KubeObject, live: KubeObject, started: number): boolean {
+  const createdAt = Date.parse(live.metadata.creationTimestamp ?? '');
+  if (!(createdAt >= Math.floor(started / 1000) * 1000 - 1000)) return false;
+  const fields = Object.entries(sent).filter(([key]) => key !== 'metadata' && key !== 'status');
+  return (
+    containsAll(live.metadata.labels ?? {}, sent.metadata.labels ?? {}) &&
+    containsAll(live.metadata.annotations ?? {}, sent.metadata.annotations ?? {}) &&
+    containsAll(live, Object.fromEntries(fields))
+  );
+}
+
 /** The writing methods of the KubeClient. */
 function writeMethods(target: ApiTarget, requester: Requester, discovery: Discovery): WriteMethods {
   const { objectPath } = discovery;
@@ -208,6 +237,7 @@ function writeMethods(target: ApiTarget, requester: Requester, discovery: Discov
       const what = `create ${describeRef(ref)}`;
       const path = await objectPath({ ...ref, name: undefined }, false);
       const repeatable = Boolean(obj.metadata.name);
+      const started = Date.now();
       const res = await requester.call({
         method: 'POST',
         path: path + writeQuery(writeOptions),
@@ -218,7 +248,9 @@ function writeMethods(target: ApiTarget, requester: Requester, discovery: Discov
       if (res.retriedCreate && !writeOptions?.dryRun) {
         // The earlier attempt whose answer was lost created it.
         const created = await optional(await objectPath(ref), `get ${describeRef(ref)}`, 'GET');
-        if (created) return JSON.parse(created.body) as KubeObject;
+        const live = created && (JSON.parse(created.body) as KubeObject);
+        if (live && madeByThisCall(obj, live, started)) return live;
+        // Someone else's object of that name: the AlreadyExists stands.
       }
       if (res.status >= 200 && res.status < 300) return JSON.parse(res.body) as KubeObject;
       throw httpError(target, res, what);

@@ -8,13 +8,17 @@
  *   given `outageMs` (default 60 s) to come back, with one progress line through the Reporter
  *   naming the server and what failed; before the first answer, only `firstContactMs` (2 s), so a
  *   wrong or stopped server fails fast. HTTP 500 gets a few quick attempts.
- * - Never retried: deadline overruns (the call already waited its full time), TLS and DNS errors,
- *   and requests that may have reached the server when repeating them is not safe (JSON patches,
- *   creates with generateName).
+ * - Never retried: deadline overruns (the call already waited its full time), TLS and DNS errors.
+ * - Requests not safe to repeat (`repeatable: false`: JSON patches, which may append to lists, and
+ *   creates with generateName, which make a new object each time) are sent again only when the
+ *   server cannot have applied them: the connection failed before the request was sent, or the
+ *   server answered 429 (rejected before processing). A 5xx may come after the write was applied
+ *   (a webhook, an aggregated server or a proxy failing on the way back), so it ends the call.
  * - After one call exhausted its outage time, later calls make a single attempt until one succeeds,
  *   so a caller that retries on its own adds at most one attempt per try, never another full wait.
- * - A create retried after an attempt that may have reached the server, and answered
- *   AlreadyExists, returns the object that attempt created.
+ * - A create retried after an attempt that may have been applied (connection lost after sending,
+ *   or a 5xx), and answered AlreadyExists, is marked `retriedCreate`: the client then returns the
+ *   existing object only when it is the one that attempt made (client.ts `madeByThisCall`).
  */
 import type { Reporter } from '../../core/ports.js';
 import { sleep } from '../../core/sleep.js';
@@ -144,14 +148,16 @@ export function createRequester(deps: RequesterDeps): Requester {
     return undefined;
   }
 
-  function statusDelay(res: HttpResult, attempt: number): number | undefined {
+  function statusDelay(res: HttpResult, attempt: number, repeatable: boolean): number | undefined {
     const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+    if (res.status === 429) return retryAfterMs(res) ?? backoff;
+    if (!repeatable) return undefined;
     if (res.status === 500) return attempt < policy.internalErrorAttempts ? backoff : undefined;
     if (res.status === 503) {
       // A just-established CRD answers 503 "Retry-After: 1" for a moment; poll sooner.
       return Math.min(retryAfterMs(res) ?? backoff, 100 * attempt);
     }
-    if (res.status === 429 || res.status === 502 || res.status === 504) return retryAfterMs(res) ?? backoff;
+    if (res.status === 502 || res.status === 504) return retryAfterMs(res) ?? backoff;
     return undefined;
   }
 
@@ -194,8 +200,10 @@ export function createRequester(deps: RequesterDeps): Requester {
           if (result.status === 409 && request.method === 'POST' && ambiguous && /AlreadyExists/.test(result.body)) {
             return { ...result, retriedCreate: true };
           }
-          delay = statusDelay(result, attempt);
+          delay = statusDelay(result, attempt, repeatable);
           if (delay === undefined) return result;
+          // A create answered 5xx may have been applied: an AlreadyExists on the retry may be its own.
+          if (result.status >= 500) ambiguous = true;
           reason = `it answered HTTP ${result.status}`;
         } catch (error) {
           if (!(error instanceof TransportError)) throw error;

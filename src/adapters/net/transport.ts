@@ -170,6 +170,11 @@ function tlsEstablished(socket: Socket): boolean {
 interface ConnectionState {
   /** The connection (and TLS) is up: the request may reach the server. */
   connected: boolean;
+  /**
+   * The whole request was handed to the operating system. Until then the server cannot have all of
+   * it (it would wait for the rest of the body), so a failure before this point is safe to retry.
+   */
+  written: boolean;
   tcpConnected: boolean;
   settled: boolean;
 }
@@ -310,7 +315,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const { url } = req;
       const proxy = proxyFor(url, options.proxy);
       const isHttps = url.protocol === 'https:';
-      const state: ConnectionState = { connected: false, tcpConnected: false, settled: false };
+      const state: ConnectionState = { connected: false, written: false, tcpConnected: false, settled: false };
       const headers: Record<string, string | number> = { ...req.headers };
       if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
       const { target, path } = requestTarget(url, proxy, headers);
@@ -351,8 +356,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
         const code = error.code ?? '';
         const via = proxy ? ` through the proxy ${displayProxy(proxy)}` : '';
         const text = `${code && !error.message.includes(code) ? `${code}: ` : ''}${error.message}${via}`;
-        fail(new TransportError('NETWORK', text, { code: error.code, sent: state.connected, cause: error }));
+        // A connection lost while the request was still being written: the server has not got it all.
+        const sent = state.connected && state.written;
+        fail(new TransportError('NETWORK', text, { code: error.code, sent, cause: error }));
       });
+      clientRequest.on('finish', () => (state.written = true));
       if (req.body !== undefined) clientRequest.write(req.body);
       clientRequest.end();
     });

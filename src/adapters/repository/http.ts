@@ -53,6 +53,11 @@ export interface HttpClientOptions {
   proxyEnv?: ProxyEnv | undefined;
   /** Largest body accepted; default 64 MiB. */
   maxBodyBytes?: number | undefined;
+  /**
+   * Aborts every download of this client at once (the CLI passes its Ctrl-C signal); a GET's own
+   * signal applies as well. When the reason is a ClusterctlError, it is what the aborted GET throws.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export const defaultConnectTimeoutMs = 10_000;
@@ -126,8 +131,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   /** Origins that could not be reached in this run, with the reason. */
   const unreachable = new Map<string, string>();
 
-  const interrupted = (url: string, cause: unknown) =>
-    new ClusterctlError('INTERRUPTED', `request to ${displayUrl(url)} interrupted`, { cause });
+  /** The error of an aborted GET: the abort's own reason when it is one of ours (Ctrl-C names the command). */
+  const interrupted = (url: string, cause: unknown, signal: AbortSignal | undefined) => {
+    const reason: unknown = signal?.reason;
+    if (reason instanceof ClusterctlError) return reason;
+    return new ClusterctlError('INTERRUPTED', `request to ${displayUrl(url)} interrupted`, { cause });
+  };
 
   let transport: Transport | undefined;
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxDownloadBytes;
@@ -176,7 +185,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
     } catch (error) {
       if (!(error instanceof TransportError)) throw error;
-      if (error.kind === 'ABORTED') throw interrupted(url, error);
+      if (error.kind === 'ABORTED') throw interrupted(url, error, get.signal);
       if (error.kind === 'TOO_LARGE') {
         throw new ClusterctlError(
           'INVALID_ARGUMENT',
@@ -223,7 +232,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         response: { status: response.status, headers: response.headers, url: response.url || url, body },
       };
     } catch (error) {
-      if (get.signal?.aborted) throw interrupted(url, error);
+      if (get.signal?.aborted) throw interrupted(url, error, get.signal);
       if (timedOut) {
         const limit = timedOut === 'connect' ? connectTimeoutMs : totalTimeoutMs;
         const what = timedOut === 'connect' ? 'no answer' : 'the download did not complete';
@@ -238,7 +247,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   return {
-    async get(url, get = {}) {
+    async get(url, callerOptions = {}) {
+      const signals = [callerOptions.signal, options.signal].filter((x): x is AbortSignal => x !== undefined);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      const get: HttpGetOptions = { ...callerOptions, signal };
       const origin = originOf(url);
       const known = unreachable.get(origin);
       if (known !== undefined) {
@@ -256,7 +268,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           try {
             await sleep(delay, get.signal);
           } catch (error) {
-            throw interrupted(url, error);
+            throw interrupted(url, error, get.signal);
           }
         }
         last = await attempt(url, get);

@@ -129,7 +129,7 @@ export function createRepositorySource(
   url: string,
   label: string,
   config: RepositoryConfig,
-  deps: Pick<RepositoryDeps, 'http' | 'reporter' | 'endpoints' | 'kube'> & { http: HttpClient },
+  deps: Pick<RepositoryDeps, 'http' | 'reporter' | 'endpoints' | 'kube' | 'signal'> & { http: HttpClient },
 ): RepositorySource {
   const hasScheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !/^[A-Za-z]:[\\/]/.test(url);
   if (!hasScheme || /^file:/i.test(url)) return createLocalRepository(url, { label });
@@ -144,7 +144,7 @@ export function createRepositorySource(
   if (parsed.protocol === 'oci:') {
     const { host, repository } = parseOciUrl(url);
     const access = registryAccess(config, host, repository, { reporter: deps.reporter });
-    return createOciRepository(url, { ...access, label });
+    return createOciRepository(url, { ...access, signal: deps.signal, label });
   }
   // --- configmap:// (ConfigMaps in the management cluster, as the Cluster API Operator reads them) ---
   if (parsed.protocol === 'configmap:') return createConfigMapRepository(url, { label, kube: deps.kube });
@@ -225,12 +225,14 @@ export async function createRepositoryForUrl(
       reporter,
       proxyEnv: config.env,
       unreachableHint: `${defaultUnreachableHint} (${config.overridesFolder})`,
+      signal: deps.signal,
     });
   const source = createRepositorySource(url, label, config, {
     http,
     reporter,
     endpoints: deps.endpoints,
     kube: deps.kube,
+    signal: deps.signal,
   });
   const noCache = deps.noCache ?? truthy(config.env.CLUSTERCTL_TS_NO_CACHE);
   const cached = noCache

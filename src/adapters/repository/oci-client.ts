@@ -36,6 +36,15 @@ export interface RegistryClientOptions {
   backoffMs?: number | undefined;
   reporter?: Reporter | undefined;
   userAgent?: string | undefined;
+  /** Aborts every request without a signal of its own (the CLI passes its Ctrl-C signal). */
+  signal?: AbortSignal | undefined;
+}
+
+/** The error of an aborted request: the abort's own reason when it is one of ours (Ctrl-C names the command). */
+function interruptedError(host: string, signal: AbortSignal | undefined): ClusterctlError {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof ClusterctlError) return reason;
+  return new ClusterctlError('INTERRUPTED', `request to the registry ${host} interrupted`, { cause: reason });
 }
 
 export interface RegistryResponse {
@@ -195,13 +204,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       }, totalTimeoutMs);
       const onAbort = () => {
         req.destroy();
-        finish(() =>
-          reject(
-            new ClusterctlError('INTERRUPTED', `request to the registry ${host} interrupted`, {
-              cause: signal?.reason,
-            }),
-          ),
-        );
+        finish(() => reject(interruptedError(host, signal)));
       };
       if (signal?.aborted) {
         onAbort();
@@ -219,9 +222,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       await sleep(backoffMs * 2 ** attempt, signal);
     } catch (error) {
       if (!signal?.aborted) throw error;
-      throw new ClusterctlError('INTERRUPTED', `request to the registry ${new URL(url).host} interrupted`, {
-        cause: signal.reason,
-      });
+      throw interruptedError(new URL(url).host, signal);
     }
   }
 
@@ -329,7 +330,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   return {
     host,
     baseUrl,
-    async request(method, pathOrUrl, req) {
+    async request(method, pathOrUrl, options_) {
+      const req = { ...options_, signal: options_.signal ?? options.signal };
       const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`;
       const scopeKey = `repository:${req.repository}:${req.actions}`;
       const withAuth = () => {

@@ -100,6 +100,8 @@ export interface OciAccess {
   totalTimeoutMs?: number | undefined;
   retries?: number | undefined;
   backoffMs?: number | undefined;
+  /** Aborts every request (the CLI's Ctrl-C signal). */
+  signal?: AbortSignal | undefined;
 }
 
 export function createOciClient(host: string, access: OciAccess): RegistryClient {
@@ -114,6 +116,7 @@ export function createOciClient(host: string, access: OciAccess): RegistryClient
     totalTimeoutMs: access.totalTimeoutMs,
     retries: access.retries,
     backoffMs: access.backoffMs,
+    signal: access.signal,
   });
 }
 

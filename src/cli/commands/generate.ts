@@ -246,7 +246,7 @@ async function templateSource(
 /** How --from and generate yaml read a file, a URL or standard input. */
 function sourceDeps(ctx: CliContext, services: ProviderServices): Parameters<typeof readSource>[1] {
   return {
-    http: createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env }),
+    http: createHttpClient({ reporter: ctx.reporter, proxyEnv: ctx.env, signal: ctx.signal }),
     githubToken: services.config.githubToken,
     endpoints: githubEndpointsFromEnv(ctx.env),
     cwd: ctx.io.cwd,
