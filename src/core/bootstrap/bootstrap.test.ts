@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
 import type { KubeClient, Reporter } from '../ports.js';
-import { bootstrap, type BootstrapDeps, type BootstrapOptions } from './bootstrap.js';
+import { bootstrap, newState } from './bootstrap.js';
 import { expectedMachineCount } from './provisioning.js';
 import { nestedReporter } from './runner.js';
-import { newState, type BootstrapState } from './state.js';
+import type { BootstrapState } from './state.js';
+import type { BootstrapDeps, BootstrapOptions } from './types.js';
 
 function doubles(options: { tools?: string[]; kindClusters?: string[]; state?: BootstrapState } = {}) {
   const saved: BootstrapState[] = [];
