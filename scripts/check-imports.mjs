@@ -2,8 +2,7 @@
 // Import-graph checks ESLint's per-file rules cannot express:
 //   - src/cli/commands/* import program.ts/context.ts, other cli helpers, core, adapters, config and
 //     ui, never another command;
-//   - no import cycle anywhere in src/ (type-only imports included: they still couple the files),
-//     except through the folders in `exempt` (each with the reason).
+//   - no import cycle anywhere in src/ (type-only imports included: they still couple the files).
 // Reads every `from '...'` / `import('...')` of a relative path in src/**/*.ts (tests excluded).
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -22,14 +21,6 @@ for (const file of sourceFiles(src)) {
   graph.set(relative(root, file), [...new Set(targets)]);
 }
 
-/**
- * Folders whose cycles are not reported yet. core/bootstrap/: state.ts takes BootstrapOptions from
- * bootstrap.ts while bootstrap.ts imports state.ts (and ports.ts imports state.ts); it is being
- * restructured on another branch (issue 12), which should empty this list.
- */
-const exempt = ['src/core/bootstrap/'];
-const isExempt = (f) => exempt.some((prefix) => f.startsWith(prefix));
-
 const problems = [];
 const isCommand = (f) => /^src\/cli\/commands\/[^/]+\.ts$/.test(f);
 for (const [file, targets] of graph) {
@@ -47,7 +38,7 @@ function visit(file) {
   state.set(file, 'open');
   stack.push(file);
   for (const t of graph.get(file) ?? []) {
-    if (!graph.has(t) || isExempt(t)) continue;
+    if (!graph.has(t)) continue;
     if (state.get(t) === 'open') {
       const cycle = stack.slice(stack.indexOf(t));
       const start = cycle.indexOf([...cycle].sort()[0]);
@@ -61,7 +52,7 @@ function visit(file) {
   stack.pop();
   state.set(file, 'done');
 }
-for (const file of graph.keys()) if (!state.has(file) && !isExempt(file)) visit(file);
+for (const file of graph.keys()) if (!state.has(file)) visit(file);
 
 if (problems.length > 0) {
   for (const p of problems) console.error(p);

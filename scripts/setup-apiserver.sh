@@ -6,11 +6,12 @@ set -euo pipefail
 
 K8S_VERSION="${CLUSTERCTL_TS_K8S_VERSION:-1.35.4}"
 ETCD_VERSION="${CLUSTERCTL_TS_ETCD_VERSION:-3.6.16}"
-CACHE_ROOT="${CLUSTERCTL_TS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/clusterctl-ts}"
+SETUP_NAME=apiserver
+# shellcheck source=lib/go-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-env.sh"
 BIN_DIR="$CACHE_ROOT/apiserver/v$K8S_VERSION"
 BINARIES=(kube-apiserver kube-controller-manager etcd)
 
-log() { printf 'setup:apiserver: %s\n' "$*" >&2; }
 
 have_all() {
   local dir="$1" b
@@ -28,15 +29,12 @@ if have_all "$BIN_DIR"; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  cat >&2 <<MSG
-setup:apiserver: cannot prepare the test API server: kube-apiserver, kube-controller-manager and
+require_go <<MSG
+cannot prepare the test API server: kube-apiserver, kube-controller-manager and
 etcd were not found in \$KUBEBUILDER_ASSETS or $BIN_DIR, and no 'go' toolchain is on PATH to build
 them. Install Go >= 1.25 (https://go.dev/dl/) and re-run 'npm run setup:apiserver', or point
 KUBEBUILDER_ASSETS at a folder with those three binaries (e.g. from 'setup-envtest use 1.35.x -p path').
 MSG
-  exit 3
-fi
 
 mkdir -p "$BIN_DIR"
 WORK="$CACHE_ROOT/build/v$K8S_VERSION"

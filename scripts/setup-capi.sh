@@ -23,7 +23,9 @@ set -euo pipefail
 CAPI_VERSION=v1.13.5
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MODULES="$HERE/capi-managers"
-CACHE_ROOT="${CLUSTERCTL_TS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/clusterctl-ts}"
+SETUP_NAME=capi
+# shellcheck source=lib/go-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-env.sh"
 BIN_DIR="$CACHE_ROOT/capi/$CAPI_VERSION"
 # binary name, wrapper module, Go package
 BUILDS=(
@@ -33,7 +35,6 @@ BUILDS=(
   "capd-manager docker sigs.k8s.io/cluster-api/test/infrastructure/docker"
 )
 
-log() { printf 'setup:capi: %s\n' "$*" >&2; }
 
 have_all() {
   local dir="$1" entry
@@ -58,15 +59,12 @@ if have_all "$BIN_DIR" && [ "$(cat "$BIN_DIR/.modules-stamp" 2>/dev/null)" = "$S
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  cat >&2 <<MSG
-setup:capi: cannot prepare the Cluster API $CAPI_VERSION controllers for the real-controller tests:
+require_go <<MSG
+cannot prepare the Cluster API $CAPI_VERSION controllers for the real-controller tests:
 they are not in $BIN_DIR, and no 'go' toolchain is on PATH to build them. Install Go >= 1.25
 (https://go.dev/dl/) and re-run 'npm run setup:capi', or point CLUSTERCTL_TS_CAPI_BIN_DIR at a folder
 with cluster-api-manager, kubeadm-bootstrap-manager, kubeadm-control-plane-manager and capd-manager.
 MSG
-  exit 3
-fi
 
 mkdir -p "$BIN_DIR"
 rm -f "$BIN_DIR/.modules-stamp"
@@ -81,10 +79,7 @@ log "building the Cluster API $CAPI_VERSION managers with $(go version | awk '{p
 for entry in "${BUILDS[@]}"; do
   read -r name module pkg <<<"$entry"
   t0=$(date +%s)
-  if ! (cd "$MODULES/$module" && go build -ldflags "$ldflags" -o "$BIN_DIR/$name.tmp" "$pkg") >&2; then
-    log "building $name ($pkg) failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
-    exit 1
-  fi
+  (cd "$MODULES/$module" && go build -ldflags "$ldflags" -o "$BIN_DIR/$name.tmp" "$pkg") >&2 || go_failed "building $name ($pkg)"
   mv "$BIN_DIR/$name.tmp" "$BIN_DIR/$name"
   log "built $name in $(($(date +%s) - t0))s"
 done

@@ -9,11 +9,12 @@
 set -euo pipefail
 
 VERSION="${CLUSTERCTL_GO_VERSION:-v1.13.5}"
-CACHE_ROOT="${CLUSTERCTL_TS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/clusterctl-ts}"
+SETUP_NAME=go-clusterctl
+# shellcheck source=lib/go-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-env.sh"
 BIN_DIR="$CACHE_ROOT/go-clusterctl/$VERSION"
 BIN="$BIN_DIR/clusterctl"
 
-log() { printf 'setup:go-clusterctl: %s\n' "$*" >&2; }
 
 if [ -n "${CLUSTERCTL_GO_BINARY:-}" ]; then
   if [ -x "$CLUSTERCTL_GO_BINARY" ]; then
@@ -31,23 +32,17 @@ if [ -x "$BIN" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  cat >&2 <<MSG
-setup:go-clusterctl: cannot build the reference clusterctl $VERSION: no 'go' toolchain on PATH.
+require_go <<MSG
+cannot build the reference clusterctl $VERSION: no 'go' toolchain on PATH.
 Install Go (https://go.dev/dl/) and re-run this script, or set CLUSTERCTL_GO_BINARY to an existing
 clusterctl $VERSION binary.
 MSG
-  exit 3
-fi
 
 mkdir -p "$BIN_DIR"
 log "building sigs.k8s.io/cluster-api/cmd/clusterctl@$VERSION with $(go version | awk '{print $3}'); this takes several minutes on a cold cache"
 start=$(date +%s)
 # A private GOBIN keeps the binary out of ~/go/bin; GOFLAGS=-mod=mod is harmless for `go install pkg@version`.
-if ! GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "sigs.k8s.io/cluster-api/cmd/clusterctl@$VERSION"; then
-  log "go install failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
-  exit 1
-fi
+GOBIN="$BIN_DIR" CGO_ENABLED=0 go install "sigs.k8s.io/cluster-api/cmd/clusterctl@$VERSION" || go_failed "go install"
 if [ ! -x "$BIN" ]; then
   log "go install succeeded but $BIN is missing"
   exit 1

@@ -9,33 +9,30 @@
 set -euo pipefail
 
 VERSION="${CLUSTERCTL_TS_KIND_VERSION:-v0.32.0}"
-CACHE_ROOT="${CLUSTERCTL_TS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/clusterctl-ts}"
+SETUP_NAME=kind
+# shellcheck source=lib/go-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-env.sh"
 BIN="$CACHE_ROOT/kind/$VERSION/kind"
 EXPLICIT="${CLUSTERCTL_TS_KIND_BINARY:-}"
 
-say() { printf 'setup:kind: %s\n' "$*" >&2; }
 
 # A binary named by the caller wins; then a cached build.
 for candidate in "$EXPLICIT" "$BIN"; do
   [ -n "$candidate" ] && [ -x "$candidate" ] && { echo "$candidate"; exit 0; }
 done
-[ -z "$EXPLICIT" ] || { say "CLUSTERCTL_TS_KIND_BINARY=$EXPLICIT is not an executable file; unset it or fix the path"; exit 2; }
-command -v go >/dev/null 2>&1 || {
-  say "cannot build kind $VERSION: no 'go' toolchain on PATH. Install Go (https://go.dev/dl/) and re-run 'npm run setup:kind', or set CLUSTERCTL_TS_KIND_BINARY to a kind $VERSION binary."
-  exit 3
-}
+[ -z "$EXPLICIT" ] || { log "CLUSTERCTL_TS_KIND_BINARY=$EXPLICIT is not an executable file; unset it or fix the path"; exit 2; }
+require_go <<MSG
+cannot build kind $VERSION: no 'go' toolchain on PATH. Install Go (https://go.dev/dl/) and re-run 'npm run setup:kind', or set CLUSTERCTL_TS_KIND_BINARY to a kind $VERSION binary.
+MSG
 
 staging="$(dirname "$BIN").partial"
 rm -rf "$staging"
 mkdir -p "$staging"
-say "building sigs.k8s.io/kind@$VERSION with $(go version | awk '{print $3}') from the Go module proxy"
+log "building sigs.k8s.io/kind@$VERSION with $(go version | awk '{print $3}') from the Go module proxy"
 began=$(date +%s)
 # Its own GOBIN keeps the binary out of ~/go/bin; the folder is renamed into place only when complete.
-GOBIN="$staging" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kind@$VERSION" >&2 || {
-  say "go install failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
-  exit 1
-}
+GOBIN="$staging" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kind@$VERSION" >&2 || go_failed "go install"
 rm -rf "$(dirname "$BIN")"
 mv "$staging" "$(dirname "$BIN")"
-say "built in $(($(date +%s) - began))s: $BIN"
+log "built in $(($(date +%s) - began))s: $BIN"
 echo "$BIN"

@@ -16,26 +16,24 @@ set -euo pipefail
 
 REGISTRY_VERSION="${CLUSTERCTL_TS_REGISTRY_VERSION:-v3.1.2}"
 ORAS_VERSION="${CLUSTERCTL_TS_ORAS_VERSION:-v1.3.6}"
-CACHE_ROOT="${CLUSTERCTL_TS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/clusterctl-ts}"
+SETUP_NAME=registry
+# shellcheck source=lib/go-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-env.sh"
 BIN_DIR="$CACHE_ROOT/registry/distribution-$REGISTRY_VERSION-oras-$ORAS_VERSION"
 OPERATOR_VERSION="${CLUSTERCTL_TS_OPERATOR_VERSION:-v0.29.0}"
 PLUGIN_DIR="$CACHE_ROOT/operator-plugin/$OPERATOR_VERSION"
 
-log() { printf 'setup:registry: %s\n' "$*" >&2; }
 
 if [ -x "$BIN_DIR/registry" ] && [ -x "$BIN_DIR/oras" ] && [ -x "$BIN_DIR/bcrypt-htpasswd" ] && [ -x "$PLUGIN_DIR/plugin" ]; then
   echo "$BIN_DIR"
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  cat >&2 <<MSG
-setup:registry: cannot prepare the test registry: no 'go' toolchain on PATH to build the distribution
+require_go <<MSG
+cannot prepare the test registry: no 'go' toolchain on PATH to build the distribution
 registry $REGISTRY_VERSION and oras $ORAS_VERSION into $BIN_DIR. Install Go >= 1.25 and re-run
 'bash scripts/setup-registry.sh'.
 MSG
-  exit 3
-fi
 
 mkdir -p "$BIN_DIR"
 export CGO_ENABLED=0

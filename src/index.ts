@@ -97,12 +97,8 @@ export {
 export { createMoveJournalStore, moveStateDir } from './adapters/state/move-journal.js';
 export { openObjectDirectory, loadAgeKeys, type DirectoryCrypto } from './adapters/state/object-directory.js';
 export { mergeKubeconfig, type MergeResult } from './core/kubeconfig-merge.js';
-export {
-  bootstrap,
-  type BootstrapDeps,
-  type BootstrapOptions,
-  type BootstrapResult,
-} from './core/bootstrap/bootstrap.js';
+export { bootstrap } from './core/bootstrap/bootstrap.js';
+export type { BootstrapDeps, BootstrapOptions, BootstrapResult } from './core/bootstrap/types.js';
 export { bootstrapSteps, type BootstrapState, type BootstrapStep } from './core/bootstrap/state.js';
 export { provisioningGap } from './core/bootstrap/provisioning.js';
 export type { BootstrapStateStore, KindPort } from './core/ports.js';

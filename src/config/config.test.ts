@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterctlError } from '../errors.js';
+import type { ClusterctlError } from '../errors.js';
 import type { ProviderConfig } from '../types.js';
 import { certManagerDefaultUrl, parseConfig, parseConfigText, parseGoDuration, type ConfigInput } from './config.js';
 import { thrown as errorOf } from '../../test/harness/errors.js';
@@ -250,15 +250,7 @@ describe('parseGoDuration', () => {
 });
 
 describe('parsing the file', () => {
-  const fail = (text: string): ClusterctlError => {
-    try {
-      parseConfigText(text, 'clusterctl.yaml');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ClusterctlError);
-      return error as ClusterctlError;
-    }
-    throw new Error('expected a failure');
-  };
+  const fail = (text: string): ClusterctlError => errorOf(() => parseConfigText(text, 'clusterctl.yaml'));
 
   it('refuses a key defined twice, naming the key and its line (as go-yaml does)', () => {
     const error = fail('A: 1\nB: 2\nA: 3\n');

@@ -28,39 +28,47 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value : undefined;
 }
 
-/** The XDG config home the way clusterctl's xdg library computes it for each OS. */
-function xdgConfigHome(options: PathOptions): string {
-  const { env, homeDir } = options;
-  const fromEnv = nonEmpty(env.XDG_CONFIG_HOME);
-  if (fromEnv) return fromEnv;
-  switch (options.platform ?? process.platform) {
-    case 'darwin':
-      return join(homeDir, 'Library', 'Application Support');
-    case 'win32':
-      return nonEmpty(env.LOCALAPPDATA) ?? join(homeDir, 'AppData', 'Local');
-    default:
-      return join(homeDir, '.config');
-  }
+/** Per-OS folders of one XDG kind when its variable is unset: macOS, then Windows (under %LOCALAPPDATA%). */
+interface XdgDefaults {
+  variable: 'XDG_CONFIG_HOME' | 'XDG_CACHE_HOME';
+  darwin: string[];
+  /** Below %LOCALAPPDATA% (itself `~/AppData/Local` when unset). */
+  windows: string[];
+  other: string[];
 }
 
-function xdgCacheHome(options: PathOptions): string {
+const xdgConfig: XdgDefaults = {
+  variable: 'XDG_CONFIG_HOME',
+  darwin: ['Library', 'Application Support'],
+  windows: [],
+  other: ['.config'],
+};
+const xdgCache: XdgDefaults = {
+  variable: 'XDG_CACHE_HOME',
+  darwin: ['Library', 'Caches'],
+  windows: ['cache'],
+  other: ['.cache'],
+};
+
+/** An XDG home the way clusterctl's xdg library computes it for each OS. */
+function xdgHome(options: PathOptions, defaults: XdgDefaults): string {
   const { env, homeDir } = options;
-  const fromEnv = nonEmpty(env.XDG_CACHE_HOME);
+  const fromEnv = nonEmpty(env[defaults.variable]);
   if (fromEnv) return fromEnv;
   switch (options.platform ?? process.platform) {
     case 'darwin':
-      return join(homeDir, 'Library', 'Caches');
+      return join(homeDir, ...defaults.darwin);
     case 'win32':
-      return join(nonEmpty(env.LOCALAPPDATA) ?? join(homeDir, 'AppData', 'Local'), 'cache');
+      return join(nonEmpty(env.LOCALAPPDATA) ?? join(homeDir, 'AppData', 'Local'), ...defaults.windows);
     default:
-      return join(homeDir, '.cache');
+      return join(homeDir, ...defaults.other);
   }
 }
 
 export function resolveConfigPaths(options: PathOptions): ConfigPaths {
   return {
-    configDir: join(xdgConfigHome(options), configFolderName),
+    configDir: join(xdgHome(options, xdgConfig), configFolderName),
     legacyDir: join(options.homeDir, legacyConfigFolderName),
-    cacheDir: nonEmpty(options.env.CLUSTERCTL_TS_CACHE_DIR) ?? join(xdgCacheHome(options), cacheFolderName),
+    cacheDir: nonEmpty(options.env.CLUSTERCTL_TS_CACHE_DIR) ?? join(xdgHome(options, xdgCache), cacheFolderName),
   };
 }

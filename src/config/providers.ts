@@ -19,28 +19,32 @@ const dns1123Label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const dns1123LabelRe = new RegExp(`^${dns1123Label}$`);
 const dns1123SubdomainRe = new RegExp(`^${dns1123Label}(\\.${dns1123Label})*$`);
 
+/** What `value` must be, and the problems it has; undefined when it has none. */
+function nameProblems(value: string, maxLength: number, form: RegExp, formRule: string): string | undefined {
+  const problems: string[] = [];
+  if (value.length > maxLength) problems.push(`must be no more than ${maxLength} characters`);
+  if (!form.test(value)) problems.push(formRule);
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
 /** Why `value` is not a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.'), or undefined. */
 export function dns1123SubdomainError(value: string): string | undefined {
-  const problems: string[] = [];
-  if (value.length > 253) problems.push('must be no more than 253 characters');
-  if (!dns1123SubdomainRe.test(value)) {
-    problems.push(
-      "must be a lowercase RFC 1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. 'my-provider')",
-    );
-  }
-  return problems.length > 0 ? problems.join('; ') : undefined;
+  return nameProblems(
+    value,
+    253,
+    dns1123SubdomainRe,
+    "must be a lowercase RFC 1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. 'my-provider')",
+  );
 }
 
 /** Why `value` is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63), or undefined. */
 export function dns1123LabelError(value: string): string | undefined {
-  const problems: string[] = [];
-  if (value.length > 63) problems.push('must be no more than 63 characters');
-  if (!dns1123LabelRe.test(value)) {
-    problems.push(
-      "must be a lowercase RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. 'my-provider')",
-    );
-  }
-  return problems.length > 0 ? problems.join('; ') : undefined;
+  return nameProblems(
+    value,
+    63,
+    dns1123LabelRe,
+    "must be a lowercase RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. 'my-provider')",
+  );
 }
 
 export function isProviderType(value: string): value is ProviderType {

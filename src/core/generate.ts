@@ -13,6 +13,7 @@ import {
   newClusterTemplate,
   type ClusterClassLookup,
   type ClusterClassRef,
+  type ListVariablesOptions,
 } from './repository/templates.js';
 import { parseDocuments, serializeObjects } from './yaml/documents.js';
 import { inspectVariables, listVariableNames, processTemplate, type VariableLookup } from './yaml/envsubst.js';
@@ -39,12 +40,8 @@ export interface GenerateClusterDeps {
   currentNamespace?: string | undefined;
 }
 
-export interface GenerateClusterOptions {
-  clusterName: string;
-  targetNamespace?: string | undefined;
-  kubernetesVersion?: string | undefined;
-  controlPlaneMachineCount?: number | bigint | undefined;
-  workerMachineCount?: number | bigint | undefined;
+/** The name, namespace, version and machine counts (as for --list-variables), and the mode. */
+export interface GenerateClusterOptions extends Omit<ListVariablesOptions, 'env'> {
   listVariables?: boolean | undefined;
 }
 

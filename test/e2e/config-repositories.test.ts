@@ -21,9 +21,6 @@ const userConfig = `providers:
   - name: aws
     type: InfrastructureProvider
     url: /srv/mirror/infrastructure-aws/v2.9.0/infrastructure-components.yaml
-  - name: kubeswift-io
-    type: InfrastructureProvider
-    url: https://github.com/kubeswift-io/cluster-api-provider-kubeswift/releases/latest/infrastructure-components.yaml
 `;
 
 describe('clusterctl config repositories', () => {
@@ -91,16 +88,21 @@ describe('clusterctl config repositories', () => {
   const go = goClusterctlPath();
   it(`matches the Go clusterctl byte for byte (text and yaml)${go ? '' : ' [Go binary missing: run scripts/setup-go-clusterctl.sh]'}`, async () => {
     expect(go, 'the Go clusterctl reference binary is required; npm test builds it when go is available').toBeDefined();
-    // kubeswift-io is built into v1.14 but not into the v1.13.5 reference; the user config adds it to both.
-    const env = home(userConfig);
-    for (const args of [
-      ['config', 'repositories'],
-      ['config', 'repositories', '-o', 'yaml'],
-    ]) {
-      const theirs = await runGoClusterctl(go!, [...args, '--config', env.configPath], { env });
-      const ours = await runClusterctl([...args, '--config', env.configPath], { env });
-      expect(theirs.exitCode).toBe(0);
-      expect(ours.stdout).toBe(theirs.stdout);
+    // The built-in list alone (no clusterctl.yaml), then merged with a user's entries.
+    const withConfig = home(userConfig);
+    for (const [env, config] of [
+      [home(), []],
+      [withConfig, ['--config', withConfig.configPath]],
+    ] as const) {
+      for (const args of [
+        ['config', 'repositories'],
+        ['config', 'repositories', '-o', 'yaml'],
+      ]) {
+        const theirs = await runGoClusterctl(go!, [...args, ...config], { env });
+        const ours = await runClusterctl([...args, ...config], { env });
+        expect(theirs.exitCode).toBe(0);
+        expect(ours.stdout).toBe(theirs.stdout);
+      }
     }
   });
 });

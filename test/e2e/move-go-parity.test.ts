@@ -14,6 +14,7 @@ import type { ApiServer } from '../harness/apiserver.js';
 import { runClusterctl } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 import { clientFor, uniqueName } from '../harness/index.js';
+import { moveWithBothTools } from '../harness/move-parity.js';
 import {
   startWebhookServedClusters,
   webhookSetupTimeoutMs,
@@ -77,31 +78,15 @@ describe('move: same results as the Go clusterctl', { timeout: 180_000 }, () => 
 
   it('leaves the target exactly as the Go tool does (objects, owners, labels, annotations, managedFields)', async () => {
     expect(go, 'the Go clusterctl reference binary is required (scripts/setup-go-clusterctl.sh)').toBeDefined();
-    const nsGo = uniqueName('go');
-    const nsOurs = uniqueName('ours');
-    await Promise.all([populate(ca, nsGo), populate(ca, nsOurs)]);
-    const theirs = await runGoClusterctl(go!, [
-      'move',
-      '-n',
-      nsGo,
-      '--kubeconfig',
-      a.kubeconfigPath,
-      '--to-kubeconfig',
-      b.kubeconfigPath,
-    ]);
-    expect(theirs.exitCode, theirs.stderr).toBe(0);
-    const ours = await runClusterctl(
-      ['move', '-n', nsOurs, '--kubeconfig', a.kubeconfigPath, '--to-kubeconfig', b.kubeconfigPath],
-      { env },
-    );
-    expect(ours.exitCode, ours.stderr).toBe(0);
-
-    const [goTarget, oursTarget, goSource, oursSource] = await Promise.all([
-      snapshotNamespace(cb, nsGo),
-      snapshotNamespace(cb, nsOurs),
-      snapshotNamespace(ca, nsGo),
-      snapshotNamespace(ca, nsOurs),
-    ]);
+    const { goTarget, oursTarget, goSource, oursSource } = await moveWithBothTools({
+      go: go!,
+      prefix: 'parity',
+      sourceKubeconfig: a.kubeconfigPath,
+      targetKubeconfig: b.kubeconfigPath,
+      populate: (ns) => populate(ca, ns),
+      snapshot: (cluster, ns) => snapshotNamespace(cluster === 'source' ? ca : cb, ns),
+      run: { env },
+    });
     expect(goTarget.size).toBeGreaterThan(40);
     expect([...oursTarget.keys()].sort()).toEqual([...goTarget.keys()].sort());
     for (const [key, theirsObj] of goTarget) {

@@ -21,6 +21,7 @@ import { capiInitArgs, cliHome, writeCapiConfig } from '../harness/capi-manageme
 import { runClusterctl, type CliResult } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl, runProcess } from '../harness/go-clusterctl.js';
 import { clientFor, startExtraApiServer, uniqueName } from '../harness/index.js';
+import { moveWithBothTools } from '../harness/move-parity.js';
 
 /** A difference between the tools that is known and explained (README, "Parity with the Go tool"). */
 interface AllowedDifference {
@@ -518,22 +519,21 @@ describe('end states next to the Go clusterctl on the real Cluster API releases'
     }
 
     it('leaves the target of a move as the Go tool does, whole objects compared', { timeout: 900_000 }, async () => {
-      const nsGo = uniqueName('move-go');
-      const nsOurs = uniqueName('move-ours');
-      await Promise.all([populate(nsGo), populate(nsOurs)]);
-      const before = await namespaceSnapshot(sc, nsOurs);
-      const moveArgs = ['--kubeconfig', source.kubeconfigPath, '--to-kubeconfig', target.kubeconfigPath];
-      const reference = await runGoClusterctl(go!, ['move', '-n', nsGo, ...moveArgs], { env });
-      expect(reference.exitCode, reference.stderr).toBe(0);
-      const mine = await runClusterctl(['move', '-n', nsOurs, ...moveArgs], { env, timeoutMs: 600_000 });
-      expect(mine.exitCode, mine.stderr).toBe(0);
-
-      const [goTarget, oursTarget, goLeft, oursLeft] = await Promise.all([
-        namespaceSnapshot(tc, nsGo),
-        namespaceSnapshot(tc, nsOurs),
-        namespaceSnapshot(sc, nsGo),
-        namespaceSnapshot(sc, nsOurs),
-      ]);
+      const {
+        before,
+        goTarget,
+        oursTarget,
+        goSource: goLeft,
+        oursSource: oursLeft,
+      } = await moveWithBothTools({
+        go: go!,
+        prefix: 'move',
+        sourceKubeconfig: source.kubeconfigPath,
+        targetKubeconfig: target.kubeconfigPath,
+        populate,
+        snapshot: (cluster, ns) => namespaceSnapshot(cluster === 'source' ? sc : tc, ns),
+        run: { env, timeoutMs: 600_000 },
+      });
       // Everything of the namespace moved: 3 clusters, their classes and templates, Secrets, ConfigMaps.
       expect([...goTarget.keys()].sort()).toEqual([...before.keys()].sort());
       expect([...oursTarget.keys()].sort()).toEqual([...before.keys()].sort());

@@ -14,22 +14,12 @@ import { createKubeClient } from '../../src/adapters/kube/client.js';
 import { bypassesProxy, proxySettingsFromEnv, proxyFor } from '../../src/adapters/net/proxy.js';
 import { createHttpClient } from '../../src/adapters/repository/http.js';
 import { createConfig } from '../../src/config/index.js';
-import { ClusterctlError } from '../../src/errors.js';
+import { failure } from '../harness/errors.js';
 import { sharedApiServer } from '../harness/index.js';
 import { startSquid, type Squid } from '../harness/squid.js';
 
 const kubeHost = 'kube.proxytest.example';
 const repoHost = 'repo.proxytest.example';
-
-async function errorOf(promise: Promise<unknown>): Promise<ClusterctlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClusterctlError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('proxy variables with a real squid', () => {
   let squid: Squid;
@@ -74,15 +64,15 @@ describe('proxy variables with a real squid', () => {
     const lower = await kube({ https_proxy: squid.url });
     await lower.serverVersion();
     const bypassed = await kube({ HTTPS_PROXY: squid.url, NO_PROXY: '.proxytest.example' });
-    const error = await errorOf(bypassed.serverVersion());
+    const error = await failure(bypassed.serverVersion());
     expect(error.code).toBe('UNREACHABLE');
     expect(error.message).toMatch(/ENOTFOUND|EAI_AGAIN/);
-    const direct = await errorOf((await kube({})).serverVersion());
+    const direct = await failure((await kube({})).serverVersion());
     expect(direct.message).toMatch(/ENOTFOUND|EAI_AGAIN/);
   });
 
   it('names the proxy when it cannot be reached', async () => {
-    const error = await errorOf((await kube({ HTTPS_PROXY: 'http://127.0.0.1:1' })).serverVersion());
+    const error = await failure((await kube({ HTTPS_PROXY: 'http://127.0.0.1:1' })).serverVersion());
     expect(error.code).toBe('UNREACHABLE');
     expect(error.message).toContain('proxy http://127.0.0.1:1');
     expect(error.hint).toMatch(/HTTPS_PROXY/);
@@ -98,7 +88,7 @@ describe('proxy variables with a real squid', () => {
       retries: 0,
       proxyEnv: { http_proxy: squid.url, no_proxy: `${repoHost}:${repoPort}` },
     });
-    expect((await errorOf(bypassed.get(url))).message).toMatch(/ENOTFOUND|EAI_AGAIN/);
+    expect((await failure(bypassed.get(url))).message).toMatch(/ENOTFOUND|EAI_AGAIN/);
   });
 
   it('downloads a --config URL through HTTP_PROXY, as repository files', async () => {
@@ -106,7 +96,7 @@ describe('proxy variables with a real squid', () => {
     const config = await createConfig({ configPath: url, env: { HTTP_PROXY: squid.url }, homeDir: tmpdir() });
     expect(config.variable('WHERE')).toBe('behind-the-proxy');
     expect(squid.accessLog()).toContain(`GET ${url}`);
-    const direct = await errorOf(createConfig({ configPath: url, env: {}, homeDir: tmpdir() }));
+    const direct = await failure(createConfig({ configPath: url, env: {}, homeDir: tmpdir() }));
     expect(direct.code).toBe('UNREACHABLE');
     expect(direct.message).toContain(url);
     expect(direct.message).toMatch(/ENOTFOUND|EAI_AGAIN/);

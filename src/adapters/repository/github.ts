@@ -11,7 +11,7 @@ import { ClusterctlError, isClusterctlError } from '../../errors.js';
 import { silentReporter, type Reporter } from '../../core/ports.js';
 import { listGoProxyVersions } from './goproxy.js';
 import { displayUrl, responseJson, type HttpClient, type HttpResponse } from './http.js';
-import type { RepositorySource } from './repository.js';
+import { invalidRepositoryUrl, parseRepositoryUrl, type RepositorySource } from './repository.js';
 
 export interface GitHubEndpoints {
   /** The web host serving release downloads; default https://github.com. */
@@ -42,14 +42,7 @@ const urlFormHint =
 
 /** Splits a GitHub release URL; INVALID_CONFIG when it does not have the expected form. */
 export function parseGitHubUrl(url: string): GitHubUrlParts {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ClusterctlError('INVALID_CONFIG', `invalid GitHub repository url ${JSON.stringify(url)}`, {
-      hint: urlFormHint,
-    });
-  }
+  const parsed = parseRepositoryUrl('GitHub', url, urlFormHint);
   if (parsed.protocol !== 'https:' || parsed.host !== githubHost) {
     throw new ClusterctlError(
       'INVALID_CONFIG',
@@ -60,11 +53,8 @@ export function parseGitHubUrl(url: string): GitHubUrlParts {
     );
   }
   const parts = parsed.pathname.replace(/^\//, '').split('/').map(decodeURIComponent);
-  if (parts.length < 5 || parts[2] !== 'releases' || parts.slice(0, 5).some((p) => p === '')) {
-    throw new ClusterctlError('INVALID_CONFIG', `invalid GitHub repository url ${JSON.stringify(url)}`, {
-      hint: urlFormHint,
-    });
-  }
+  if (parts.length < 5 || parts[2] !== 'releases' || parts.slice(0, 5).some((p) => p === ''))
+    throw invalidRepositoryUrl('GitHub', url, urlFormHint);
   const [owner = '', repo = '', , version = ''] = parts;
   const path = parts.slice(4).join('/');
   const slash = path.lastIndexOf('/');

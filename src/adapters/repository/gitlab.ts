@@ -5,7 +5,7 @@
  */
 import { ClusterctlError } from '../../errors.js';
 import { displayUrl, type HttpClient } from './http.js';
-import type { RepositorySource } from './repository.js';
+import { invalidRepositoryUrl, parseRepositoryUrl, type RepositorySource } from './repository.js';
 
 const gitlabHostPrefix = 'gitlab.';
 const gitlabPackagesApiPrefix = '/api/v4/projects/';
@@ -32,14 +32,7 @@ export function isGitLabUrl(url: URL): boolean {
 }
 
 export function parseGitLabUrl(url: string): GitLabUrlParts {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ClusterctlError('INVALID_CONFIG', `invalid GitLab repository url ${JSON.stringify(url)}`, {
-      hint: urlFormHint,
-    });
-  }
+  const parsed = parseRepositoryUrl('GitLab', url, urlFormHint);
   const parts = parsed.pathname.replace(/^\//, '').split('/');
   if (
     parsed.protocol !== 'https:' ||
@@ -47,11 +40,8 @@ export function parseGitLabUrl(url: string): GitLabUrlParts {
     !parsed.pathname.startsWith(gitlabPackagesApiPrefix) ||
     parts[4] !== 'packages' ||
     parts[5] !== 'generic'
-  ) {
-    throw new ClusterctlError('INVALID_CONFIG', `invalid GitLab repository url ${JSON.stringify(url)}`, {
-      hint: urlFormHint,
-    });
-  }
+  )
+    throw invalidRepositoryUrl('GitLab', url, urlFormHint);
   return {
     host: parsed.host,
     projectSlug: parts[3] ?? '',

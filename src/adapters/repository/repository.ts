@@ -1,5 +1,6 @@
 /** Shared shapes of the repository adapters. */
 import type { ProviderRepository } from '../../core/ports.js';
+import { ClusterctlError } from '../../errors.js';
 
 export type RepositoryKind = 'github' | 'gitlab' | 'local' | 'oci' | 'configmap';
 
@@ -16,3 +17,17 @@ export interface RepositorySource extends ProviderRepository {
 }
 
 export const latestVersionTag = 'latest';
+
+/** INVALID_CONFIG for a provider URL that does not have its repository's form (`hint` gives the form). */
+export function invalidRepositoryUrl(host: string, url: string, hint: string): ClusterctlError {
+  return new ClusterctlError('INVALID_CONFIG', `invalid ${host} repository url ${JSON.stringify(url)}`, { hint });
+}
+
+/** Parses a provider URL; invalidRepositoryUrl when it is not a URL at all. */
+export function parseRepositoryUrl(host: string, url: string, hint: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw invalidRepositoryUrl(host, url, hint);
+  }
+}

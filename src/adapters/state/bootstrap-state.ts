@@ -5,13 +5,12 @@
  * kubeconfig. Writes are atomic (a
  * temporary file renamed over the old one), so a kill never leaves half a state file.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ClusterctlError } from '../../errors.js';
 import type { BootstrapState } from '../../core/bootstrap/state.js';
 import type { BootstrapStateStore } from '../../core/ports.js';
 import { moveStateDir } from './move-journal.js';
-import { writePrivateFile } from './private-file.js';
+import { readFileIfPresent, writePrivateFile } from './private-file.js';
 
 export { writePrivateFile };
 
@@ -25,13 +24,8 @@ export function createBootstrapStateStore(dir: string): BootstrapStateStore {
     location: file,
     bootstrapKubeconfigPath: (name) => join(dir, `${name}.bootstrap.kubeconfig`),
     async load(name) {
-      let text: string;
-      try {
-        text = await readFile(file(name), 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
+      const text = await readFileIfPresent(file(name));
+      if (text === undefined) return undefined;
       try {
         const state = JSON.parse(text) as BootstrapState;
         if (state.version !== 1) throw new Error(`unknown version ${String(state.version)}`);

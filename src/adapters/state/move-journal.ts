@@ -4,10 +4,10 @@
  * (the plan) on the first line, then events appended as the move advances. Mode 0600: the header
  * names objects but holds no object content.
  */
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MoveJournalStore } from '../../core/ports.js';
-import { writePrivateFile } from './private-file.js';
+import { readFileIfPresent, writePrivateFile } from './private-file.js';
 
 export function moveStateDir(env: Record<string, string | undefined>, homeDir: string): string {
   const override = env.CLUSTERCTL_TS_STATE_DIR?.trim();
@@ -21,13 +21,8 @@ export function createMoveJournalStore(dir: string): MoveJournalStore {
   return {
     location: file,
     async read(id) {
-      let text: string;
-      try {
-        text = await readFile(file(id), 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
+      const text = await readFileIfPresent(file(id));
+      if (text === undefined) return undefined;
       const lines = text.split('\n').filter((l) => l.trim() !== '');
       const parsed: unknown[] = [];
       for (const line of lines) {

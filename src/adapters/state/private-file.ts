@@ -1,6 +1,9 @@
-/** Files only their owner may read (state, journals, kubeconfigs, the repository cache), written atomically. */
+/**
+ * Files only their owner may read (state, journals, kubeconfigs, the repository cache), written
+ * atomically, and read back when present.
+ */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readlink, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { sleep } from '../../core/sleep.js';
 import { ClusterctlError } from '../../errors.js';
@@ -121,5 +124,15 @@ export async function writePrivateFile(
   } finally {
     if (tmp !== undefined) await rm(tmp, { force: true });
     await unlock?.();
+  }
+}
+
+/** The text of a state file; undefined when it does not exist (yet). */
+export async function readFileIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

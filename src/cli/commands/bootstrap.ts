@@ -21,12 +21,8 @@ import { parseGoDuration, parseProviderRef } from '../../config/index.js';
 import { clusterClassLookup } from '../../core/cluster/cluster-class-lookup.js';
 import { listInstalledProviders } from '../../core/cluster/inventory.js';
 import { repositoryTemplate } from '../../core/repository/template-source.js';
-import {
-  bootstrap,
-  type BootstrapDeps,
-  type BootstrapOptions,
-  type BootstrapResult,
-} from '../../core/bootstrap/bootstrap.js';
+import { bootstrap } from '../../core/bootstrap/bootstrap.js';
+import type { BootstrapDeps, BootstrapOptions, BootstrapResult } from '../../core/bootstrap/types.js';
 import { tabwrite } from '../../core/format.js';
 import { generateCluster } from '../../core/generate.js';
 import { init } from '../../core/init.js';

@@ -20,17 +20,40 @@ interface DescribeFlags {
   output: string;
 }
 
-/** Boolean flags written the Go way: `--flag`, `--flag=true|false` (never a separate value). */
-const boolFlags: Record<string, string> = {
-  '--show-machinesets': 'show-machinesets',
-  '--show-resourcesets': 'show-resourcesets',
-  '--show-templates': 'show-templates',
-  '--echo': 'echo',
-  '--grouping': 'grouping',
-  '--v1beta2': 'v1beta2',
-  '--color': 'color',
-  '-c': 'color',
-};
+/**
+ * The yes/no flags of `describe cluster`, in help order, written the Go way: `--flag`,
+ * `--flag=true|false` (never a separate value). Each also takes `--no-X` (what normaliseBoolFlags
+ * turns `--X=false` into), kept out of the help as Go shows no such flag.
+ */
+const booleanFlags: [flags: string, description: string][] = [
+  ['--show-machinesets', 'Show MachineSet objects.'],
+  ['--show-resourcesets', 'Show cluster resource sets.'],
+  ['--show-templates', 'Show infrastructure and bootstrap config templates associated with the cluster.'],
+  [
+    '--echo',
+    "Show MachineInfrastructure and BootstrapConfig when ready condition is true or it has the Status, Severity and Reason of the machine's object.",
+  ],
+  [
+    '--grouping',
+    'Groups machines when ready condition has the same Status, Severity and Reason (default true; --grouping=false to disable).',
+  ],
+  [
+    '--v1beta2',
+    'Use V1Beta2 conditions (default true; deprecated, --v1beta2=false shows the v1beta1 Ready/Severity table).',
+  ],
+  [
+    '-c, --color',
+    'Enable or disable color output; if not set color is enabled by default only if using tty. The flag is overridden by the NO_COLOR env variable if set.',
+  ],
+];
+
+/** `color` for `-c, --color`. */
+const longName = (flags: string): string => flags.slice(flags.indexOf('--') + 2);
+
+/** Each spelling of a yes/no flag (`--color`, `-c`) and its long name (`color`). */
+const boolFlags = new Map(
+  booleanFlags.flatMap(([flags]) => flags.split(', ').map((spelling) => [spelling, longName(flags)] as const)),
+);
 
 const goTrue = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const goFalse = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
@@ -40,7 +63,7 @@ function normaliseBoolFlags(argv: readonly string[]): string[] {
   return argv.map((arg) => {
     const eq = arg.indexOf('=');
     if (eq < 0) return arg;
-    const long = boolFlags[arg.slice(0, eq)];
+    const long = boolFlags.get(arg.slice(0, eq));
     if (!long) return arg;
     const value = arg.slice(eq + 1);
     if (goTrue.has(value)) return `--${long}`;
@@ -67,33 +90,10 @@ export function registerDescribe(program: Command, run: CommandRunner): void {
     .option(
       '--show-conditions <list>',
       "list of comma separated kind or kind/name for which the command should show all the object's conditions (use 'all' to show conditions for everything, use the + suffix to show only non-zero conditions).",
-    )
-    .option('--show-machinesets', 'Show MachineSet objects.')
-    .addOption(new Option('--no-show-machinesets').hideHelp())
-    .option('--show-resourcesets', 'Show cluster resource sets.')
-    .addOption(new Option('--no-show-resourcesets').hideHelp())
-    .option('--show-templates', 'Show infrastructure and bootstrap config templates associated with the cluster.')
-    .addOption(new Option('--no-show-templates').hideHelp())
-    .option(
-      '--echo',
-      "Show MachineInfrastructure and BootstrapConfig when ready condition is true or it has the Status, Severity and Reason of the machine's object.",
-    )
-    .addOption(new Option('--no-echo').hideHelp())
-    .option(
-      '--grouping',
-      'Groups machines when ready condition has the same Status, Severity and Reason (default true; --grouping=false to disable).',
-    )
-    .addOption(new Option('--no-grouping').hideHelp())
-    .option(
-      '--v1beta2',
-      'Use V1Beta2 conditions (default true; deprecated, --v1beta2=false shows the v1beta1 Ready/Severity table).',
-    )
-    .addOption(new Option('--no-v1beta2').hideHelp())
-    .option(
-      '-c, --color',
-      'Enable or disable color output; if not set color is enabled by default only if using tty. The flag is overridden by the NO_COLOR env variable if set.',
-    )
-    .addOption(new Option('--no-color').hideHelp())
+    );
+  for (const [flags, description] of booleanFlags)
+    cluster.option(flags, description).addOption(new Option(`--no-${longName(flags)}`).hideHelp());
+  cluster
     .option('-o, --output <format>', 'Output format: text (default), yaml or json (the tree as data).', 'text')
     .addHelpText(
       'after',

@@ -56,6 +56,17 @@ export function registerGenerate(program: Command, run: CommandRunner): void {
   registerGenerateYaml(generate, run);
 }
 
+/** Flags two `generate` subcommands share, with the same help text. */
+const writeToFlag = [
+  '--write-to <file>',
+  'Specify the output file to write the template to, defaults to STDOUT if the flag is not set',
+] as const;
+const listVariablesFlag = [
+  '--list-variables',
+  'Returns the list of variables expected by the template instead of the template yaml',
+  false,
+] as const;
+
 /** Declares `generate cluster` and its flags; the flag descriptions are clusterctl's, hence the length. */
 function registerGenerateCluster(generate: Command, run: CommandRunner): void {
   generate
@@ -97,15 +108,8 @@ function registerGenerateCluster(generate: Command, run: CommandRunner): void {
       'The ConfigMap.Data key where the workload cluster template is hosted.',
       'template',
     )
-    .option(
-      '--list-variables',
-      'Returns the list of variables expected by the template instead of the template yaml',
-      false,
-    )
-    .option(
-      '--write-to <file>',
-      'Specify the output file to write the template to, defaults to STDOUT if the flag is not set',
-    )
+    .option(...listVariablesFlag)
+    .option(...writeToFlag)
     .action(run<ClusterFlags>(generateClusterCommand));
 }
 
@@ -130,10 +134,7 @@ function registerGenerateProvider(generate: Command, run: CommandRunner): void {
     )
     .option('--describe', 'Generate configuration without variable substitution.', false)
     .option('--raw', 'Generate configuration without variable substitution in a yaml format.', false)
-    .option(
-      '--write-to <file>',
-      'Specify the output file to write the template to, defaults to STDOUT if the flag is not set',
-    )
+    .option(...writeToFlag)
     .action(run<ProviderCommandFlags>(generateProviderCommand));
 }
 
@@ -143,11 +144,7 @@ function registerGenerateYaml(generate: Command, run: CommandRunner): void {
     .command('yaml')
     .description("Process yaml using clusterctl's yaml processor.")
     .option('--from <source>', "The URL to read the template from. It defaults to '-' which reads from stdin.", '-')
-    .option(
-      '--list-variables',
-      'Returns the list of variables expected by the template instead of the template yaml',
-      false,
-    )
+    .option(...listVariablesFlag)
     .action(
       run<{ from: string; listVariables: boolean }>(async (ctx, opts) => {
         const services = await createProviderServices(ctx);

@@ -6,11 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterctlError } from '../../errors.js';
 import type { KubeObject } from '../../types.js';
-import type { KubeClient, Reporter } from '../ports.js';
-import { bootstrap, type BootstrapDeps, type BootstrapOptions } from './bootstrap.js';
+import type { KindPort, KubeClient, Reporter } from '../ports.js';
+import { bootstrap, newState } from './bootstrap.js';
 import { expectedMachineCount } from './provisioning.js';
 import { nestedReporter } from './runner.js';
-import { newState, type BootstrapState } from './state.js';
+import type { BootstrapState } from './state.js';
+import type { BootstrapDeps, BootstrapOptions } from './types.js';
+import { failure } from '../../../test/harness/errors.js';
 
 function doubles(options: { tools?: string[]; kindClusters?: string[]; state?: BootstrapState } = {}) {
   const saved: BootstrapState[] = [];
@@ -57,14 +59,9 @@ const options: BootstrapOptions = {
   kubeconfigOut: '/work/mgmt.kubeconfig',
 };
 
-async function failure(promise: Promise<unknown>): Promise<ClusterctlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClusterctlError) return error;
-    throw error;
-  }
-  throw new Error('expected a ClusterctlError');
+/** The doubles with some kind operations replaced. */
+function withKind(deps: BootstrapDeps, kind: Partial<KindPort>): BootstrapDeps {
+  return { ...deps, kind: { ...deps.kind, ...kind } };
 }
 
 describe('bootstrap preflight', () => {
@@ -122,13 +119,7 @@ describe('bootstrap preflight', () => {
     const { deps } = doubles();
     const error = await failure(
       bootstrap(
-        {
-          ...deps,
-          kind: {
-            ...deps.kind,
-            createCluster: () => Promise.reject(new ClusterctlError('INTERNAL', 'kind says: boom')),
-          },
-        },
+        withKind(deps, { createCluster: () => Promise.reject(new ClusterctlError('INTERNAL', 'kind says: boom')) }),
         options,
       ),
     );
@@ -184,17 +175,13 @@ describe('bootstrap preflight', () => {
     const deleted: string[] = [];
     const error = await failure(
       bootstrap(
-        {
-          ...deps,
-          kind: {
-            ...deps.kind,
-            createCluster: () => Promise.reject(new ClusterctlError('INTERRUPTED', 'interrupted')),
-            deleteCluster: (name) => {
-              deleted.push(name);
-              return Promise.resolve();
-            },
+        withKind(deps, {
+          createCluster: () => Promise.reject(new ClusterctlError('INTERRUPTED', 'interrupted')),
+          deleteCluster: (name) => {
+            deleted.push(name);
+            return Promise.resolve();
           },
-        },
+        }),
         options,
       ),
     );

@@ -6,110 +6,18 @@
  * the result on both clusters), the providers are checked, and the temporary cluster is deleted:
  * the new cluster then manages itself.
  *
- * The steps are in steps.ts, run by the resumable runner (runner.ts) with the state of state.ts;
+ * The caller's types are in types.ts; the steps are in steps.ts, run by the resumable runner (runner.ts) with the state of state.ts;
  * a failure names what was left behind and how to continue or clean up (leftovers.ts).
  */
 import { ClusterctlError } from '../../errors.js';
-import type { KubeObject, ProviderType } from '../../types.js';
-import type { InitOptions, InitResult, ProviderFlags } from '../init.js';
-import type { MoveResult } from '../move/index.js';
-import type { BootstrapStateStore, KindPort, KubeClient, Reporter } from '../ports.js';
+import type { KubeClient, Reporter } from '../ports.js';
 import { sleep as cancellableSleep } from '../sleep.js';
 import { withLeftovers } from './leftovers.js';
 import { requireKindTools, validateOptions } from './preflight.js';
 import { runResumableSteps, type StepReport } from './runner.js';
-import {
-  bootstrapSteps,
-  fingerprintOf,
-  newState,
-  sameFingerprint,
-  type BootstrapState,
-  type BootstrapStep,
-} from './state.js';
+import { bootstrapSteps, type BootstrapState, type BootstrapStep } from './state.js';
 import { stepFunctions, stepTitles, type StepContext } from './steps.js';
-
-export interface GenerateRequest {
-  clusterName: string;
-  namespace: string;
-  /** `name:version` of the installed infrastructure provider whose template is used. */
-  infrastructure: string;
-  flavor?: string | undefined;
-  kubernetesVersion?: string | undefined;
-  controlPlaneMachineCount?: number | undefined;
-  workerMachineCount?: number | undefined;
-}
-
-export interface BootstrapDeps {
-  reporter: Reporter;
-  state: BootstrapStateStore;
-  kind: KindPort;
-  /** Finds an executable on PATH; undefined when missing. */
-  findTool(name: string): Promise<string | undefined>;
-  /** A client for a kubeconfig file (optionally one context). */
-  connect(kubeconfigPath: string, context?: string): Promise<KubeClient>;
-  /** Writes a kubeconfig file, readable by the owner only. */
-  writeKubeconfig(path: string, text: string): Promise<void>;
-  /** `clusterctl init` on one cluster, wired as the init command wires it. */
-  init(client: KubeClient, options: InitOptions, reporter: Reporter, signal?: AbortSignal): Promise<InitResult>;
-  /** `clusterctl generate cluster` against the given management cluster: the objects to apply. */
-  generate(client: KubeClient, request: GenerateRequest): Promise<KubeObject[]>;
-  /** `clusterctl move` of one namespace from source to target (which verifies its result). */
-  moveObjects(
-    source: KubeClient,
-    target: KubeClient,
-    namespace: string,
-    reporter: Reporter,
-    signal?: AbortSignal,
-  ): Promise<MoveResult>;
-  now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  signal?: AbortSignal;
-}
-
-export interface BootstrapOptions {
-  clusterName: string;
-  /** Namespace of the workload cluster objects (default `default`). */
-  namespace?: string | undefined;
-  providers: ProviderFlags;
-  /** Namespace for the providers (init -n). */
-  providerNamespace?: string | undefined;
-  flavor?: string | undefined;
-  kubernetesVersion?: string | undefined;
-  controlPlaneMachineCount?: number | undefined;
-  workerMachineCount?: number | undefined;
-  /** An existing cluster to use instead of a kind cluster. */
-  bootstrapKubeconfig?: string | undefined;
-  bootstrapKubeconfigContext?: string | undefined;
-  /** kind Cluster config (YAML). */
-  kindConfig?: string | undefined;
-  kindImage?: string | undefined;
-  /** How long kind waits for its control plane (`kind create cluster --wait`). */
-  kindWaitMs?: number;
-  /** Name of the kind cluster (default `<name>-bootstrap`). */
-  kindClusterName?: string | undefined;
-  /** kind's container runtime: docker (default), podman or nerdctl (KIND_EXPERIMENTAL_PROVIDER). */
-  containerRuntime?: string | undefined;
-  keepBootstrap?: boolean;
-  /** Where the new management cluster's kubeconfig is written. */
-  kubeconfigOut: string;
-  /** How long to wait for the workload cluster to be provisioned (default 30 min). */
-  waitTimeoutMs?: number;
-  pollIntervalMs?: number;
-  waitProviders?: boolean;
-  waitProviderTimeoutMs?: number;
-}
-
-export interface BootstrapResult {
-  clusterName: string;
-  namespace: string;
-  kubeconfigPath: string;
-  statePath: string;
-  bootstrapCluster: { mode: 'kind' | 'existing'; name?: string; kubeconfigPath: string; deleted: boolean };
-  providers: { providerName: string; type: ProviderType; version: string; namespace: string }[];
-  steps: StepReport<BootstrapStep>[];
-  /** True when an earlier run had already finished everything. */
-  alreadyComplete: boolean;
-}
+import type { BootstrapDeps, BootstrapOptions, BootstrapResult } from './types.js';
 
 /** The steps this run has: the kind ones only with kind, the deletion not with --keep-bootstrap. */
 function planSteps(options: BootstrapOptions): BootstrapStep[] {
@@ -291,5 +199,51 @@ function resultOf(
     providers: s.providers ?? [],
     steps,
     alreadyComplete,
+  };
+}
+
+/** The flags that define the result: a re-run with other ones is refused (loadEarlierRun). */
+function fingerprintOf(options: BootstrapOptions): Record<string, unknown> {
+  return {
+    namespace: options.namespace ?? 'default',
+    providers: options.providers,
+    providerNamespace: options.providerNamespace,
+    flavor: options.flavor,
+    kubernetesVersion: options.kubernetesVersion,
+    controlPlaneMachineCount: options.controlPlaneMachineCount,
+    workerMachineCount: options.workerMachineCount,
+    bootstrapKubeconfig: options.bootstrapKubeconfig,
+    bootstrapKubeconfigContext: options.bootstrapKubeconfigContext,
+  };
+}
+
+/** True when two fingerprints say the same, also after a JSON round trip (undefined dropped). */
+function sameFingerprint(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const normalise = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (v === undefined ? undefined : v));
+  return normalise(a) === normalise(b);
+}
+
+/** The state of a run that starts now. */
+export function newState(
+  options: BootstrapOptions,
+  paths: { kindCluster: string; bootstrapKubeconfigPath: string },
+  timestamp: string,
+): BootstrapState {
+  return {
+    version: 1,
+    clusterName: options.clusterName,
+    namespace: options.namespace || 'default',
+    fingerprint: fingerprintOf(options),
+    startedAt: timestamp,
+    updatedAt: timestamp,
+    bootstrap: options.bootstrapKubeconfig
+      ? {
+          mode: 'existing',
+          kubeconfigPath: options.bootstrapKubeconfig,
+          ...(options.bootstrapKubeconfigContext ? { context: options.bootstrapKubeconfigContext } : {}),
+        }
+      : { mode: 'kind', kindCluster: paths.kindCluster, kubeconfigPath: paths.bootstrapKubeconfigPath },
+    kubeconfigOut: options.kubeconfigOut,
+    steps: {},
   };
 }

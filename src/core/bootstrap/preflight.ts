@@ -1,6 +1,6 @@
 /** Checks made before anything is created: the arguments, and the tools the remaining steps need. */
 import { AggregateClusterctlError, ClusterctlError } from '../../errors.js';
-import type { BootstrapOptions } from './bootstrap.js';
+import type { BootstrapOptions } from './types.js';
 
 export function validateOptions(options: BootstrapOptions): void {
   const name = options.clusterName;

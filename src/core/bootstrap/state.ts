@@ -2,9 +2,12 @@
  * What `create management-cluster` records between runs: the steps, which of them finished, the
  * paths and the provider versions. Saved before and after every step (see runner.ts), so a re-run
  * continues with the first unfinished step.
+ *
+ * A leaf on purpose (it imports only ../../types.ts): ports.ts takes BootstrapState from here, so
+ * anything this file imported would sit in a cycle with every file that imports the ports. What
+ * starts a run from its options (newState, the fingerprint) is in bootstrap.ts.
  */
 import type { ObjectRef, ProviderType } from '../../types.js';
-import type { BootstrapOptions } from './bootstrap.js';
 
 export const bootstrapSteps = [
   'create-bootstrap-cluster',
@@ -54,49 +57,4 @@ export interface BootstrapState extends StepRecord<BootstrapStep> {
   expectedMachines?: number;
   /** What the move reported it moved (and verified on both clusters). */
   moved?: MovedObject[];
-}
-
-export function fingerprintOf(options: BootstrapOptions): Record<string, unknown> {
-  return {
-    namespace: options.namespace ?? 'default',
-    providers: options.providers,
-    providerNamespace: options.providerNamespace,
-    flavor: options.flavor,
-    kubernetesVersion: options.kubernetesVersion,
-    controlPlaneMachineCount: options.controlPlaneMachineCount,
-    workerMachineCount: options.workerMachineCount,
-    bootstrapKubeconfig: options.bootstrapKubeconfig,
-    bootstrapKubeconfigContext: options.bootstrapKubeconfigContext,
-  };
-}
-
-/** True when two fingerprints say the same, also after a JSON round trip (undefined dropped). */
-export function sameFingerprint(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const normalise = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (v === undefined ? undefined : v));
-  return normalise(a) === normalise(b);
-}
-
-/** The state of a run that starts now. */
-export function newState(
-  options: BootstrapOptions,
-  paths: { kindCluster: string; bootstrapKubeconfigPath: string },
-  timestamp: string,
-): BootstrapState {
-  return {
-    version: 1,
-    clusterName: options.clusterName,
-    namespace: options.namespace || 'default',
-    fingerprint: fingerprintOf(options),
-    startedAt: timestamp,
-    updatedAt: timestamp,
-    bootstrap: options.bootstrapKubeconfig
-      ? {
-          mode: 'existing',
-          kubeconfigPath: options.bootstrapKubeconfig,
-          ...(options.bootstrapKubeconfigContext ? { context: options.bootstrapKubeconfigContext } : {}),
-        }
-      : { mode: 'kind', kindCluster: paths.kindCluster, kubeconfigPath: paths.bootstrapKubeconfigPath },
-    kubeconfigOut: options.kubeconfigOut,
-    steps: {},
-  };
 }

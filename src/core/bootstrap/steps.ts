@@ -10,7 +10,7 @@ import { getKubeconfig } from '../get-kubeconfig.js';
 import type { InitOptions } from '../init.js';
 import type { MoveResult } from '../move/index.js';
 import type { KubeClient, Reporter, Task } from '../ports.js';
-import type { BootstrapDeps, BootstrapOptions } from './bootstrap.js';
+import type { BootstrapDeps, BootstrapOptions } from './types.js';
 import { expectedMachineCount, provisioningGap } from './provisioning.js';
 import type { BootstrapState, BootstrapStep, MovedObject, RecordedProvider } from './state.js';
 

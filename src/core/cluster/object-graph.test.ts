@@ -281,12 +281,17 @@ describe('move object graph', () => {
     ]);
   });
 
-  it('moves a Secret shared by two clusters once, after both owners', () => {
+  /** Clusters c1 and c2 in ns, and a Secret `shared-ca-bundle` owned by a KubeadmConfig of each. */
+  const twoClustersSharingASecret = () => {
     const objs = [...clusterObjects('ns', 'c1'), ...clusterObjects('ns', 'c2')];
-    const cfg1 = objs.find((o) => o.metadata.name === 'c1-cp-0' && o.kind === 'KubeadmConfig')!;
-    const cfg2 = objs.find((o) => o.metadata.name === 'c2-cp-0' && o.kind === 'KubeadmConfig')!;
-    const shared = obj('v1', 'Secret', 'ns', 'shared-ca-bundle', { owners: [cfg1, cfg2] });
-    const graph = buildObjectGraph(types, [...objs, shared], { namespace: 'ns' });
+    const configOf = (cluster: string) =>
+      objs.find((o) => o.metadata.name === `${cluster}-cp-0` && o.kind === 'KubeadmConfig')!;
+    const shared = obj('v1', 'Secret', 'ns', 'shared-ca-bundle', { owners: [configOf('c1'), configOf('c2')] });
+    return buildObjectGraph(types, [...objs, shared], { namespace: 'ns' });
+  };
+
+  it('moves a Secret shared by two clusters once, after both owners', () => {
+    const graph = twoClustersSharingASecret();
     const { groups } = moveSequence(graph);
     const at = (name: string, kind: string) =>
       groups.findIndex((g) => g.some((n) => n.name === name && n.kind === kind));
@@ -299,11 +304,7 @@ describe('move object graph', () => {
   });
 
   it('restricting to one cluster leaves a Secret shared with another cluster unordered and reported', () => {
-    const objs = [...clusterObjects('ns', 'c1'), ...clusterObjects('ns', 'c2')];
-    const cfg1 = objs.find((o) => o.metadata.name === 'c1-cp-0' && o.kind === 'KubeadmConfig')!;
-    const cfg2 = objs.find((o) => o.metadata.name === 'c2-cp-0' && o.kind === 'KubeadmConfig')!;
-    const shared = obj('v1', 'Secret', 'ns', 'shared-ca-bundle', { owners: [cfg1, cfg2] });
-    const graph = buildObjectGraph(types, [...objs, shared], { namespace: 'ns' });
+    const graph = twoClustersSharingASecret();
     restrictToClusters(graph, ['c1']);
     const { groups, leftBehind } = moveSequence(graph);
     const moved = groups.flat();

@@ -247,21 +247,32 @@ function childrenOf(all: readonly GraphNode[]): Map<string, string[]> {
   return children;
 }
 
+/** Visits `start` and every node reachable through `next`, each once (ownership may have cycles). */
+function walk(start: string, next: (uid: string) => readonly string[], visit: (uid: string) => void): void {
+  const stack = [start];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const uid = stack.pop()!;
+    if (seen.has(uid)) continue;
+    seen.add(uid);
+    visit(uid);
+    stack.push(...next(uid));
+  }
+}
+
 /** Tenants: the hierarchy roots each node descends from (a cycle-safe walk from every root). */
 function markTenants(nodes: Map<string, GraphNode>, children: Map<string, string[]>): void {
   for (const root of nodes.values()) {
     if (root.virtual || !root.forceMoveHierarchy) continue;
-    const stack = [root.uid];
-    const seen = new Set<string>();
-    while (stack.length) {
-      const uid = stack.pop()!;
-      if (seen.has(uid)) continue;
-      seen.add(uid);
-      const n = nodes.get(uid)!;
-      n.tenants.add(root.uid);
-      if (root.isGlobal) n.isGlobalHierarchy = true;
-      for (const child of children.get(uid) ?? []) stack.push(child);
-    }
+    walk(
+      root.uid,
+      (uid) => children.get(uid) ?? [],
+      (uid) => {
+        const n = nodes.get(uid)!;
+        n.tenants.add(root.uid);
+        if (root.isGlobal) n.isGlobalHierarchy = true;
+      },
+    );
   }
 }
 
@@ -272,18 +283,15 @@ function markSharedClasses(
   classes: readonly GraphNode[],
   options: BuildGraphOptions,
 ): void {
-  const markNoDelete = (start: GraphNode) => {
-    const stack = [start.uid];
-    const seen = new Set<string>();
-    while (stack.length) {
-      const uid = stack.pop()!;
-      if (seen.has(uid)) continue;
-      seen.add(uid);
-      nodes.get(uid)!.shouldNotDelete = true;
-      // Only direct ownership protects descendants (a class's templates), not soft ownership.
-      for (const child of children.get(uid) ?? []) if (nodes.get(child)!.owners.has(uid)) stack.push(child);
-    }
-  };
+  // Only direct ownership protects descendants (a class's templates), not soft ownership.
+  const markNoDelete = (start: GraphNode) =>
+    walk(
+      start.uid,
+      (uid) => (children.get(uid) ?? []).filter((child) => nodes.get(child)!.owners.has(uid)),
+      (uid) => {
+        nodes.get(uid)!.shouldNotDelete = true;
+      },
+    );
   for (const cc of classes) if (cc.namespace !== options.namespace) markNoDelete(cc);
   for (const cluster of options.allClusters ?? []) {
     if (cluster.metadata.namespace === options.namespace) continue;

@@ -470,16 +470,10 @@ export function formatClusterTemplateVariables(
         v = options.targetNamespace ? options.targetNamespace : 'current Namespace in the KubeConfig file';
         break;
       case 'CONTROL_PLANE_MACHINE_COUNT':
-        v =
-          options.controlPlaneMachineCount !== undefined
-            ? options.controlPlaneMachineCount.toString()
-            : (options.env('CONTROL_PLANE_MACHINE_COUNT') ?? '1');
+        v = (options.controlPlaneMachineCount ?? options.env(name) ?? '1').toString();
         break;
       case 'WORKER_MACHINE_COUNT':
-        v =
-          options.workerMachineCount !== undefined
-            ? options.workerMachineCount.toString()
-            : (options.env('WORKER_MACHINE_COUNT') ?? '0');
+        v = (options.workerMachineCount ?? options.env(name) ?? '0').toString();
         break;
       case 'KUBERNETES_VERSION':
         if (options.kubernetesVersion) v = options.kubernetesVersion;
