@@ -12,7 +12,7 @@ import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, startEtcd } from '../test/harness/apiserver.js';
 import { benchCases, type BenchCase } from './cases.js';
-import { formatMoveRows, moveBench, type MoveBenchRow } from './move.js';
+import { formatMoveRows, formatMoveTargets, moveBench, moveTargets, type MoveBenchRow } from './move.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const root = join(import.meta.dirname, '..');
@@ -188,6 +188,8 @@ async function main(): Promise<void> {
   if (moveRows.length) {
     console.log('\nmove (22 objects per cluster; one run each, fresh API servers)');
     for (const l of formatMoveRows(moveRows)) console.log(l);
+    console.log('\nmove targets (issue 13; one run each, ceiling in the same run)');
+    for (const l of formatMoveTargets(moveTargets(moveRows))) console.log(l);
   }
   const result = {
     date: new Date().toISOString(),
@@ -197,6 +199,7 @@ async function main(): Promise<void> {
     node: process.version,
     rows: rows.map((r) => ({ ...r, ratio: r.goMs === undefined ? undefined : r.oursMs / r.goMs, verdict: verdict(r) })),
     move: moveRows,
+    moveTargets: moveRows.length ? moveTargets(moveRows) : undefined,
   };
   // BENCH_JSON=file keeps the rows for comparisons across commits (bench/results.json by default).
   writeFileSync(process.env.BENCH_JSON || join(root, 'bench', 'results.json'), JSON.stringify(result, null, 2) + '\n');

@@ -50,7 +50,8 @@ export async function rollbackMove(input: RollbackInput): Promise<MoveResult> {
   result.created = await restoreOntoSource(source, header, { onSource, onTarget }, ctx);
   result.deleted = await removeFromTarget(target, header, onTarget, ctx);
   for (const name of state.createdNamespaces) await target.delete({ apiVersion: 'v1', kind: 'Namespace', name });
-  const paused = header.objects.filter((o) => header.paused.includes(o.uid)).map(plannedNode);
+  const pausedUids = new Set(header.paused);
+  const paused = header.objects.filter((o) => pausedUids.has(o.uid)).map(plannedNode);
   await setPaused(source, paused, false, ctx.concurrency, ctx.signal);
   await store.append(id, [{ t: 'phase', phase: 'rolled-back', at: new Date(ctx.now()).toISOString() }]);
   await store.remove(id);
@@ -71,8 +72,9 @@ export async function rollbackMove(input: RollbackInput): Promise<MoveResult> {
  */
 function refuseFinishedMove(header: JournalHeader, onTarget: Map<string, KubeObject>, target: KubeClient): void {
   const preexisting = new Set(header.preexisting);
+  const paused = new Set(header.paused);
   const running = header.objects
-    .filter((o) => header.paused.includes(o.uid) && !preexisting.has(o.uid))
+    .filter((o) => paused.has(o.uid) && !preexisting.has(o.uid))
     .flatMap((o) => {
       const live = onTarget.get(identityKey(o));
       if (!live) return [];

@@ -251,7 +251,8 @@ async function pauseSource(m: MoveRun): Promise<void> {
   const { plan, ctx, state } = m;
   const what = `${plan.clusters.length} clusters and ${plan.clusterClasses.length} ClusterClasses`;
   const task = ctx.reporter.task(`Pausing ${what} on the source`);
-  const toPause = m.groups.flat().filter((n) => state.header.paused.includes(n.uid));
+  const paused = new Set(state.header.paused);
+  const toPause = m.groups.flat().filter((n) => paused.has(n.uid));
   m.graph = await pauseAndSnapshot(m.source, m.namespace, m.options, toPause, ctx);
   m.snapshot = m.graph;
   m.groups = moveSequence(m.graph)
@@ -349,7 +350,8 @@ async function deleteFromSource(m: MoveRun): Promise<void> {
 async function unpauseOnTarget(m: MoveRun): Promise<void> {
   const { ctx, state } = m;
   const task = ctx.reporter.task('Unpausing clusters and ClusterClasses on the target');
-  const paused = state.header.objects.filter((o) => state.header.paused.includes(o.uid));
+  const pausedUids = new Set(state.header.paused);
+  const paused = state.header.objects.filter((o) => pausedUids.has(o.uid));
   await setPaused(m.target, paused.map(plannedNode), false, ctx.concurrency, ctx.signal);
   // ClusterClasses shared with other namespaces stay on the source too: unpause those copies.
   const kept = paused.filter((o) => !o.deleteFromSource).map(plannedNode);
