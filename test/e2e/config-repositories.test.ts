@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runClusterctl } from '../harness/cli.js';
+import { providerTypes } from '../../src/types.js';
 import { goClusterctlPath, runGoClusterctl } from '../harness/go-clusterctl.js';
 
 function home(config?: string): { HOME: string; XDG_CONFIG_HOME: string; configPath: string } {
@@ -34,15 +35,8 @@ describe('clusterctl config repositories', () => {
       /^cluster-api\s+CoreProvider\s+https:\/\/github\.com\/kubernetes-sigs\/cluster-api\/releases\/latest\/\s+core-components\.yaml$/,
     );
     const types = lines.slice(1).map((l) => l.split(/\s+/)[1]);
-    const order = [
-      'CoreProvider',
-      'BootstrapProvider',
-      'ControlPlaneProvider',
-      'InfrastructureProvider',
-      'IPAMProvider',
-      'RuntimeExtensionProvider',
-      'AddonProvider',
-    ];
+    // Our type order; that it is the Go tool's is checked byte for byte against the Go binary below.
+    const order: readonly string[] = providerTypes;
     expect(types.map((t) => order.indexOf(t!))).toEqual([...types.map((t) => order.indexOf(t!))].sort((a, b) => a - b));
     expect(
       lines.some((l) => /^docker\s+InfrastructureProvider\s+.*infrastructure-components-development\.yaml$/.test(l)),

@@ -19,11 +19,10 @@ const DASH = 0x2d;
 
 export type GlobResult = boolean | 'bad-pattern';
 
-interface Chunk {
-  star: boolean;
-  chunk: Uint8Array;
-  rest: Uint8Array;
-}
+/** What a reader took from the front of its input, and the input left after it. */
+type Taken<T> = T & { rest: Uint8Array };
+
+type Chunk = Taken<{ star: boolean; chunk: Uint8Array }>;
 
 /** Splits off the next literal chunk of the pattern, noting whether stars preceded it. */
 function nextChunk(pattern: Uint8Array): Chunk {
@@ -50,11 +49,7 @@ function nextChunk(pattern: Uint8Array): Chunk {
   return { star, chunk: p.subarray(0, i), rest: p.subarray(i) };
 }
 
-interface ClassChar {
-  rune: number;
-  rest: Uint8Array;
-  bad: boolean;
-}
+type ClassChar = Taken<{ rune: number; bad: boolean }>;
 
 /** Reads one (possibly escaped) character of a character class. */
 function classChar(chunk: Uint8Array): ClassChar {
@@ -69,7 +64,7 @@ function classChar(chunk: Uint8Array): ClassChar {
   return { rune, rest, bad: (rune === RUNE_ERROR && width === 1) || rest.length === 0 };
 }
 
-type ChunkMatch = { ok: true; rest: Uint8Array } | { ok: false; bad: boolean };
+type ChunkMatch = Taken<{ ok: true }> | { ok: false; bad: boolean };
 
 /** Matches one star-free chunk against the start of `input`. */
 function matchChunk(chunkIn: Uint8Array, input: Uint8Array): ChunkMatch {
