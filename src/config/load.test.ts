@@ -29,7 +29,8 @@ describe('createConfig: file discovery', () => {
     expect(c.configDir).toBe(join(home, '.config', 'cluster-api'));
     expect(c.cacheDir).toBe(join(home, '.cache', 'clusterctl-ts'));
     expect(c.overridesFolder).toBe(join(home, '.config', 'cluster-api', 'overrides'));
-    expect(c.providers().length).toBe(64);
+    // Go clusterctl v1.13.5 ships 63 built-in providers.
+    expect(c.providers().length).toBe(63);
   });
 
   it('reads $XDG_CONFIG_HOME/cluster-api/clusterctl.yaml before ~/.cluster-api', async () => {
