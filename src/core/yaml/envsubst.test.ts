@@ -40,11 +40,10 @@ describe('substitute: the operators (cases in the spirit of drone/envsubst eval 
     ['${p:2:100}', { p: 'short' }, 'ort'],
     ['${p:x}', { p: 'short' }, 'short'],
     ['${v=xyz}', { v: 'abc' }, 'abc'],
-    ['${v=xyz}', {}, 'xyz'],
-    ['${v:=xyz}', {}, 'xyz'],
-    ['${v:-xyz}', {}, 'xyz'],
-    ['${v:?xyz}', {}, 'xyz'],
-    ['${v:+xyz}', {}, 'xyz'],
+    // With v unset, drone yields the word for every operator, :+ and :? included.
+    ...['${v=xyz}', '${v:=xyz}', '${v:-xyz}', '${v:?xyz}', '${v:+xyz}'].map(
+      (text): [string, Record<string, string>, string] => [text, {}, 'xyz'],
+    ),
     ['${v:+xyz}', { v: 'set' }, 'set'],
     ['${v:=xyz}', { v: '' }, 'xyz'],
     ['${v=xyz}', { v: '' }, 'xyz'],
