@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyImageOverride, parseImageOverrides, parseImageReference } from './images.js';
+import { applyImageOverride, parseImageOverrides, parseImageReference, type ImageMeta } from './images.js';
 
 describe('parseImageReference', () => {
   it.each([
@@ -43,6 +43,19 @@ describe('applyImageOverride', () => {
   const capi = 'registry.k8s.io/cluster-api/cluster-api-controller:v1.10.6';
   const cainjector = 'quay.io/jetstack/cert-manager-cainjector:v1.1.0';
   const webhook = 'quay.io/jetstack/cert-manager-webhook:v1.1.0';
+  /** A cert-manager case with one rule at each level: the cainjector image, the cert-manager component, all. */
+  const threeLevels = (
+    name: string,
+    [imageRule, componentRule, allRule]: [ImageMeta, ImageMeta, ImageMeta],
+    image: string,
+    expected: string,
+  ): [string, Record<string, ImageMeta>, string, string, string] => [
+    name,
+    { 'cert-manager/cert-manager-cainjector': imageRule, 'cert-manager': componentRule, all: allRule },
+    'cert-manager',
+    image,
+    expected,
+  ];
 
   it.each([
     ['no rules', {}, 'any', cainjector, cainjector],
@@ -77,28 +90,18 @@ describe('applyImageOverride', () => {
       cainjector,
       'foo.io/cert-manager-cainjector:foo',
     ],
-    [
+    threeLevels(
       'fields merge across levels',
-      {
-        'cert-manager/cert-manager-cainjector': { repository: 'foo.io' },
-        'cert-manager': { tag: 'bar' },
-        all: { repository: 'baz.io', tag: 'baz' },
-      },
-      'cert-manager',
+      [{ repository: 'foo.io' }, { tag: 'bar' }, { repository: 'baz.io', tag: 'baz' }],
       cainjector,
       'foo.io/cert-manager-cainjector:bar',
-    ],
-    [
+    ),
+    threeLevels(
       'component beats all for other images',
-      {
-        'cert-manager/cert-manager-cainjector': { repository: 'foo.io', tag: 'foo' },
-        'cert-manager': { repository: 'bar.io' },
-        all: { repository: 'baz.io', tag: 'baz' },
-      },
-      'cert-manager',
+      [{ repository: 'foo.io', tag: 'foo' }, { repository: 'bar.io' }, { repository: 'baz.io', tag: 'baz' }],
       webhook,
       'bar.io/cert-manager-webhook:baz',
-    ],
+    ),
     [
       'all',
       { all: { repository: 'foo.io', tag: 'foo' } },

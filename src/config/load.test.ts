@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createConfig, maxConfigFileBytes } from './load.js';
 import { failure } from '../../test/harness/errors.js';
+import { startLocalHttpServer, type LocalHttpServer } from '../../test/harness/local-http.js';
 
 let home: string;
 
@@ -117,10 +118,10 @@ describe('createConfig: --config', () => {
   });
 
   describe('from a URL', () => {
-    let server: Server;
+    let server: LocalHttpServer;
     let base: string;
     beforeAll(async () => {
-      server = createServer((req, res) => {
+      server = await startLocalHttpServer((req, res) => {
         if (req.url === '/clusterctl.yaml') {
           res.writeHead(200);
           res.end('WHERE: remote\n');
@@ -140,13 +141,9 @@ describe('createConfig: --config', () => {
           res.end();
         }
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      base = server.origin;
     });
-    afterAll(async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    });
+    afterAll(() => server.stop());
 
     it('stops reading a download at the 16 MiB limit, naming the URL and the limit', async () => {
       const started = Date.now();

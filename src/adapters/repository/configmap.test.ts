@@ -7,17 +7,17 @@ import { defaultSelector, parseConfigMapUrl, releaseConfigMap } from './configma
 const encode = (text: string) => new TextEncoder().encode(text);
 
 describe('configmap:// URLs', () => {
-  it('reads the namespace, an optional version and an optional selector', () => {
-    expect(parseConfigMapUrl('configmap://capi-system')).toEqual({
-      namespace: 'capi-system',
-      version: 'latest',
-      selector: undefined,
-    });
-    expect(parseConfigMapUrl('configmap://capz-system/v1.9.3?selector=provider-components=azure')).toEqual({
-      namespace: 'capz-system',
-      version: 'v1.9.3',
-      selector: 'provider-components=azure',
-    });
+  // The namespace, an optional version (else latest) and an optional selector.
+  it.each([
+    ['configmap://capi-system', 'capi-system', 'latest', undefined],
+    [
+      'configmap://capz-system/v1.9.3?selector=provider-components=azure',
+      'capz-system',
+      'v1.9.3',
+      'provider-components=azure',
+    ],
+  ])('reads %s', (url, namespace, version, selector) => {
+    expect(parseConfigMapUrl(url)).toEqual({ namespace, version, selector });
   });
 
   it.each([

@@ -1,19 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestContractRelease } from '../../core/repository/versions.js';
 import type { ClusterctlError } from '../../errors.js';
 import { parseGitLabUrl } from './gitlab.js';
 import { createRepository } from './index.js';
+import { startLocalHttpServer, type LocalHttpServer } from '../../../test/harness/local-http.js';
 
 const url =
   'https://gitlab.example.com/api/v4/projects/group%2Fproject/packages/generic/capi-acme/v0.3.0/infrastructure-components.yaml';
-let server: Server;
+let server: LocalHttpServer;
 let origin: string;
 const seen: { path: string; authorization: string | undefined }[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLocalHttpServer((req, res) => {
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
     if (req.headers.authorization === 'Bearer wrong') {
       res.writeHead(401);
@@ -28,12 +27,9 @@ beforeAll(async () => {
       res.end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.origin;
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.stop());
 
 const config = (token?: string) => ({
   env: { CLUSTERCTL_TS_NO_CACHE: '1' },

@@ -6,6 +6,7 @@ import { latestContractRelease } from '../../core/repository/versions.js';
 import type { Reporter } from '../../core/ports.js';
 import { createLocalRepository, parseLocalUrl } from './local.js';
 import { createRepository, createRepositoryForUrl, type RepositoryConfig } from './index.js';
+import type { ProviderConfig } from '../../types.js';
 import { failure } from '../../../test/harness/errors.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/repositories/', import.meta.url));
@@ -20,6 +21,9 @@ const config: RepositoryConfig = {
 };
 const deps = { resolveLatest: latestContractRelease };
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+/** Opens a provider's repository from its configured URL, as clusterctl does for a provider entry. */
+const openProvider = (name: string, type: ProviderConfig['type'], url: string) =>
+  createRepository({ name, type, url }, config, deps);
 
 describe('local repository', () => {
   it('parses the layout', () => {
@@ -83,27 +87,19 @@ describe('local repository', () => {
   });
 
   it('falls back to the newest series of the current contract', async () => {
-    const repo = await createRepository(
-      {
-        name: 'legacy',
-        type: 'InfrastructureProvider',
-        url: `file://${join(local, 'infrastructure-legacy', 'latest', 'infrastructure-components.yaml')}`,
-      },
-      config,
-      deps,
+    const repo = await openProvider(
+      'legacy',
+      'InfrastructureProvider',
+      `file://${join(local, 'infrastructure-legacy', 'latest', 'infrastructure-components.yaml')}`,
     );
     expect(repo.defaultVersion()).toBe('v2.1.1');
   });
 
   it('keeps an explicit version', async () => {
-    const repo = await createRepository(
-      {
-        name: 'docker',
-        type: 'InfrastructureProvider',
-        url: join(local, 'infrastructure-docker', 'v1.14.0', 'infrastructure-components-development.yaml'),
-      },
-      config,
-      deps,
+    const repo = await openProvider(
+      'docker',
+      'InfrastructureProvider',
+      join(local, 'infrastructure-docker', 'v1.14.0', 'infrastructure-components-development.yaml'),
     );
     expect(repo.defaultVersion()).toBe('v1.14.0');
     expect(text(await repo.getFile('', 'cluster-template-development.yaml'))).toContain('development');
@@ -111,15 +107,7 @@ describe('local repository', () => {
 
   it('fails with the provider and URL in the message when the label does not match', async () => {
     const error = await failure(
-      createRepository(
-        {
-          name: 'aws',
-          type: 'InfrastructureProvider',
-          url: join(local, 'cluster-api', 'latest', 'core-components.yaml'),
-        },
-        config,
-        deps,
-      ),
+      openProvider('aws', 'InfrastructureProvider', join(local, 'cluster-api', 'latest', 'core-components.yaml')),
     );
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.message).toContain('failed to get repository client for the InfrastructureProvider with name aws');
@@ -162,14 +150,10 @@ describe('local repository', () => {
 const sharedRepo = '/work/shared/fixtures/capi-repo';
 describe.runIf(existsSync(sharedRepo))('shared capi-repo fixture (read in place)', () => {
   it('resolves the core provider and reads its files', async () => {
-    const repo = await createRepository(
-      {
-        name: 'cluster-api',
-        type: 'CoreProvider',
-        url: join(sharedRepo, 'cluster-api', 'latest', 'core-components.yaml'),
-      },
-      config,
-      deps,
+    const repo = await openProvider(
+      'cluster-api',
+      'CoreProvider',
+      join(sharedRepo, 'cluster-api', 'latest', 'core-components.yaml'),
     );
     expect(repo.defaultVersion()).toMatch(/^v1\.\d+\.\d+$/);
     expect(text(await repo.getFile(repo.defaultVersion(), 'metadata.yaml'))).toContain(

@@ -18,6 +18,12 @@ function home(files: Record<string, unknown>): string {
   return dir;
 }
 
+/** Writes an executable shell script, one command a line. */
+function writeScript(path: string, lines: string[]): void {
+  writeFileSync(path, ['#!/bin/sh', ...lines, ''].join('\n'));
+  chmodSync(path, 0o755);
+}
+
 describe('oci:// URLs', () => {
   it('splits host, port, repository and tag', () => {
     expect(parseOciUrl('oci://Registry.example:5000/capi/infrastructure-docker')).toEqual({
@@ -125,11 +131,10 @@ describe('registry logins from docker and podman config files', () => {
     const bin = mkdtempSync(join(tmpdir(), 'oci-helper-'));
     const helper = join(bin, 'docker-credential-test');
     // A real helper program: reads the server on stdin, answers JSON, or "not found" with exit 1.
-    writeFileSync(
-      helper,
-      '#!/bin/sh\nread server\nif [ "$server" = "known.example" ]; then echo \'{"ServerURL":"known.example","Username":"<token>","Secret":"refresh-123"}\'; else echo "credentials not found in native keychain"; exit 1; fi\n',
-    );
-    chmodSync(helper, 0o755);
+    writeScript(helper, [
+      'read server',
+      'if [ "$server" = "known.example" ]; then echo \'{"ServerURL":"known.example","Username":"<token>","Secret":"refresh-123"}\'; else echo "credentials not found in native keychain"; exit 1; fi',
+    ]);
     const dir = home({ '.docker/config.json': { credHelpers: { 'known.example': 'test' }, credsStore: 'test' } });
     const path = `${bin}:${process.env.PATH ?? ''}`;
     const previous = process.env.PATH;

@@ -314,15 +314,17 @@ describe('move object graph', () => {
     expect(leftBehind.map((n) => n.name)).toEqual(['shared-ca-bundle']);
   });
 
-  it('parses cluster secret names like clusterctl', () => {
-    expect(clusterNameOfSecret('my-cluster-kubeconfig')).toBe('my-cluster');
-    expect(clusterNameOfSecret('my-cluster-ca')).toBe('my-cluster');
-    expect(clusterNameOfSecret('x-etcd')).toBe('x');
-    expect(clusterNameOfSecret('x-sa')).toBe('x');
-    expect(clusterNameOfSecret('x-proxy')).toBe('x');
-    expect(clusterNameOfSecret('x-apiserver-etcd-client')).toBeUndefined();
-    expect(clusterNameOfSecret('kubeconfig')).toBeUndefined();
-    expect(clusterNameOfSecret('x-token')).toBeUndefined();
+  // The cluster a Secret belongs to, read from its name as clusterctl does.
+  it.each<[string, string | undefined]>([
+    ['my-cluster-kubeconfig', 'my-cluster'],
+    ['my-cluster-ca', 'my-cluster'],
+    ['x-etcd', 'x'],
+    ['x-sa', 'x'],
+    ['x-proxy', 'x'],
+    // Names not of the <cluster>-<purpose> form clusterctl knows belong to no cluster.
+    ...['x-apiserver-etcd-client', 'kubeconfig', 'x-token'].map((name): [string, undefined] => [name, undefined]),
+  ])('parses the cluster secret name %j -> %s', (secret, cluster) => {
+    expect(clusterNameOfSecret(secret)).toBe(cluster);
   });
 
   it('reads CRD labels and scopes into discovery types', () => {

@@ -48,9 +48,10 @@ const variable = (name: string, def?: string): TemplateVariable => ({
 });
 
 describe('template files and flavors', () => {
+  // No flavor and an empty one both mean the default template.
+  const noFlavor = [undefined, ''].map((flavor): [string | undefined, string] => [flavor, 'cluster-template.yaml']);
   it.each([
-    [undefined, 'cluster-template.yaml'],
-    ['', 'cluster-template.yaml'],
+    ...noFlavor,
     ['ipv6', 'cluster-template-ipv6.yaml'],
     ['topology-runtimesdk', 'cluster-template-topology-runtimesdk.yaml'],
   ])('flavor %j -> %s', (flavor, file) => {

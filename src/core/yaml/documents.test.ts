@@ -141,34 +141,40 @@ describe('serializeObject: values as sigs.k8s.io/yaml writes them', () => {
 });
 
 describe('serializeObject: keys as sigs.k8s.io/yaml writes them', () => {
+  /** A key written as `key`, mapped to the value `v`: Go writes it as `written` followed by `: v`. */
+  const keyCase = (name: string, key: string, written: string): [string, string, string] => [
+    name,
+    key,
+    `${written}: v\n`,
+  ];
   const keys: [string, string, string][] = [
-    ['empty key', '', '"": v\n'],
-    ['space key', ' ', "' ': v\n"],
-    ['key "true"', 'true', '"true": v\n'],
-    ['key "y"', 'y', '"y": v\n'],
-    ['key "1"', '1', '"1": v\n'],
-    ['key "01"', '01', '"01": v\n'],
-    ['key "1.5"', '1.5', '"1.5": v\n'],
-    ['key "null"', 'null', '"null": v\n'],
-    ['key "~"', '~', '"~": v\n'],
-    ['key ": "', 'a: b', "'a: b': v\n"],
-    ['key "#"', '#a', "'#a': v\n"],
-    ['key "-"', '-', "'-': v\n"],
-    ['key "- a"', '- a', "'- a': v\n"],
-    ['key with tab', 'a\tb', '"a\\tb": v\n'],
-    ['key with newline', 'a\nb', '? |-\n  a\n  b\n: v\n'],
-    [
+    keyCase('empty key', '', '""'),
+    keyCase('space key', ' ', "' '"),
+    keyCase('key "true"', 'true', '"true"'),
+    keyCase('key "y"', 'y', '"y"'),
+    keyCase('key "1"', '1', '"1"'),
+    keyCase('key "01"', '01', '"01"'),
+    keyCase('key "1.5"', '1.5', '"1.5"'),
+    keyCase('key "null"', 'null', '"null"'),
+    keyCase('key "~"', '~', '"~"'),
+    keyCase('key ": "', 'a: b', "'a: b'"),
+    keyCase('key "#"', '#a', "'#a'"),
+    keyCase('key "-"', '-', "'-'"),
+    keyCase('key "- a"', '- a', "'- a'"),
+    keyCase('key with tab', 'a\tb', '"a\\tb"'),
+    keyCase('key with newline', 'a\nb', '? |-\n  a\n  b\n'),
+    keyCase(
       'key 129 bytes',
       'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk',
-      '? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n: v\n',
-    ],
-    [
+      '? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n',
+    ),
+    keyCase(
       'key 128 bytes',
       'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk',
-      'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk: v\n',
-    ],
-    ['key unicode', 'é', 'é: v\n'],
-    ['key emoji', '😀', '"\\U0001F600": v\n'],
+      'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk',
+    ),
+    keyCase('key unicode', 'é', 'é'),
+    keyCase('key emoji', '😀', '"\\U0001F600"'),
   ];
   it.each(keys)('%s', (_, key, expected) => {
     expect(serializeObject({ [key]: 'v' })).toBe(expected);

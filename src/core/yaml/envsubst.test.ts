@@ -40,11 +40,10 @@ describe('substitute: the operators (cases in the spirit of drone/envsubst eval 
     ['${p:2:100}', { p: 'short' }, 'ort'],
     ['${p:x}', { p: 'short' }, 'short'],
     ['${v=xyz}', { v: 'abc' }, 'abc'],
-    ['${v=xyz}', {}, 'xyz'],
-    ['${v:=xyz}', {}, 'xyz'],
-    ['${v:-xyz}', {}, 'xyz'],
-    ['${v:?xyz}', {}, 'xyz'],
-    ['${v:+xyz}', {}, 'xyz'],
+    // With v unset, drone yields the word for every operator, :+ and :? included.
+    ...['${v=xyz}', '${v:=xyz}', '${v:-xyz}', '${v:?xyz}', '${v:+xyz}'].map(
+      (text): [string, Record<string, string>, string] => [text, {}, 'xyz'],
+    ),
     ['${v:+xyz}', { v: 'set' }, 'set'],
     ['${v:=xyz}', { v: '' }, 'xyz'],
     ['${v=xyz}', { v: '' }, 'xyz'],
@@ -76,48 +75,56 @@ describe('substitute: the operators (cases in the spirit of drone/envsubst eval 
 });
 
 describe('substitute: drone quirks that templates can hit', () => {
-  it('leaves a bare $VAR alone and only treats ${...} as an expression', () => {
-    expect(substitute('cost $5, home $HOME, ${V}', lookupIn({ V: 'v', HOME: 'h' }))).toBe('cost $5, home $HOME, v');
-  });
-
   it('rewrites the legacy spacing ${ X }, ${ X} and ${X } first', () => {
     expect(normalizeLegacyVariables('${ A } ${ B} ${C } ${\tD\t} ${ E:=x }')).toBe('${A} ${B} ${C} ${D} ${ E:=x }');
     expect(substitute('${ A }-${ A}-${A }', lookupIn({ A: 'a' }))).toBe('a-a-a');
   });
 
-  it('counts bytes, not characters, for ${#v} and ${v:n:len}', () => {
-    expect(substitute('${#v}', lookupIn({ v: 'héllo' }))).toBe('6');
-    expect(substitute('${v:1:2}', lookupIn({ v: 'héllo' }))).toBe('é');
-  });
-
-  it('treats ${v:-n} as a default, not a negative offset (bash needs a space, which drone does not parse)', () => {
-    expect(substitute('${v:-3}', lookupIn({ v: 'abcdef' }))).toBe('abcdef');
-    expect(substitute('${v: -3}', lookupIn({ v: 'abcdef' }))).toBe('abcdef');
-  });
-
-  it('lets a / pattern run past a closing brace up to the next slash', () => {
-    // ${v/a}/b} replaces "a}" by "b".
-    expect(substitute('${v/a}/b}', lookupIn({ v: 'xa}y' }))).toBe('xby');
-  });
-
-  it('uses Go glob rules in # and %, leaving the value alone for a malformed pattern', () => {
-    expect(substitute('${v#[a-c]*}', lookupIn({ v: 'bash' }))).toBe('ash');
-    expect(substitute('${v##[a-c]*}', lookupIn({ v: 'bash' }))).toBe('');
-    expect(substitute('${v#[}', lookupIn({ v: 'bash' }))).toBe('bash');
-    expect(substitute('${v%/*}', lookupIn({ v: 'a/b/c' }))).toBe('a/b');
-  });
-
-  it('applies defaults to empty values as well as to missing ones', () => {
-    expect(substitute('${v:=d} ${v=d} ${v}', lookupIn({ v: '' }))).toBe('d d ');
-  });
-
-  it('stops at a NUL byte, like drone', () => {
-    expect(substitute('a${v}\u0000rest ${v}', lookupIn({ v: 'x' }))).toBe('ax');
-  });
-
-  it('maps case one character at a time, as Go does', () => {
-    expect(substitute('${v^^}', lookupIn({ v: 'straße' }))).toBe('STRAßE');
-    expect(substitute('${v,,}', lookupIn({ v: 'İI' }))).toBe('ii');
+  // Each behaviour: every [template, variables, expected] of its checks.
+  it.each<[string, [string, Record<string, string>, string][]]>([
+    [
+      'leaves a bare $VAR alone and only treats ${...} as an expression',
+      [['cost $5, home $HOME, ${V}', { V: 'v', HOME: 'h' }, 'cost $5, home $HOME, v']],
+    ],
+    [
+      'counts bytes, not characters, for ${#v} and ${v:n:len}',
+      [
+        ['${#v}', { v: 'héllo' }, '6'],
+        ['${v:1:2}', { v: 'héllo' }, 'é'],
+      ],
+    ],
+    [
+      'treats ${v:-n} as a default, not a negative offset (bash needs a space, which drone does not parse)',
+      [
+        ['${v:-3}', { v: 'abcdef' }, 'abcdef'],
+        ['${v: -3}', { v: 'abcdef' }, 'abcdef'],
+      ],
+    ],
+    [
+      'lets a / pattern run past a closing brace up to the next slash',
+      // ${v/a}/b} replaces "a}" by "b".
+      [['${v/a}/b}', { v: 'xa}y' }, 'xby']],
+    ],
+    [
+      'uses Go glob rules in # and %, leaving the value alone for a malformed pattern',
+      [
+        ['${v#[a-c]*}', { v: 'bash' }, 'ash'],
+        ['${v##[a-c]*}', { v: 'bash' }, ''],
+        ['${v#[}', { v: 'bash' }, 'bash'],
+        ['${v%/*}', { v: 'a/b/c' }, 'a/b'],
+      ],
+    ],
+    ['applies defaults to empty values as well as to missing ones', [['${v:=d} ${v=d} ${v}', { v: '' }, 'd d ']]],
+    ['stops at a NUL byte, like drone', [['a${v}\u0000rest ${v}', { v: 'x' }, 'ax']]],
+    [
+      'maps case one character at a time, as Go does',
+      [
+        ['${v^^}', { v: 'straße' }, 'STRAßE'],
+        ['${v,,}', { v: 'İI' }, 'ii'],
+      ],
+    ],
+  ])('%s', (_behaviour, checks) => {
+    for (const [template, vars, expected] of checks) expect(substitute(template, lookupIn(vars))).toBe(expected);
   });
 
   it('fails with INVALID_YAML naming the expression where drone fails to parse', () => {
