@@ -125,6 +125,23 @@ export function wrapError(error: unknown, context: string): ClusterctlError {
   return new ClusterctlError('INTERNAL', `${context}: ${message}`, { cause: error });
 }
 
+/**
+ * Runs `fn`; whatever it throws becomes a ClusterctlError of `code` reading `context: <its message>`
+ * (the original kept as the cause). For input that is bad in a known way: a value that does not
+ * parse, a template that does not expand.
+ */
+export function failingAs<T>(code: ErrorCode, context: string, fn: () => T, hint?: string): T {
+  try {
+    return fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ClusterctlError(code, `${context}: ${message}`, {
+      cause: error,
+      ...(hint !== undefined ? { hint } : {}),
+    });
+  }
+}
+
 /** Several independent failures reported together (delete, move preconditions). */
 export class AggregateClusterctlError extends ClusterctlError {
   readonly errors: readonly ClusterctlError[];

@@ -159,6 +159,29 @@ providers:
   });
 });
 
+describe('values that do not expand', () => {
+  it('names the key, the value and the file, with the expansion error', () => {
+    const url = errorOf(() =>
+      config('providers:\n  - name: foo\n    type: InfrastructureProvider\n    url: "${X"\n').providers(),
+    );
+    expect(url.code).toBe('INVALID_CONFIG');
+    expect(url.message).toBe(
+      'unable to evaluate the url "${X" of the providers entry #1 in /home/u/.config/cluster-api/clusterctl.yaml: unable to expand "${X": missing closing brace',
+    );
+    expect(url.hint).toBeTruthy();
+    const overrides = errorOf(() => config('overridesFolder: "${X"\n'));
+    expect(overrides.code).toBe('INVALID_CONFIG');
+    expect(overrides.message).toBe(
+      'unable to evaluate overridesFolder "${X": unable to expand "${X": missing closing brace',
+    );
+    const certManager = errorOf(() => config('cert-manager:\n  url: "${X"\n').certManager());
+    expect(certManager.code).toBe('INVALID_CONFIG');
+    expect(certManager.message).toMatch(
+      /^unable to evaluate cert-manager\.url "\$\{X" in \S+clusterctl\.yaml: unable to expand/,
+    );
+  });
+});
+
 describe('cert-manager', () => {
   it('has defaults', () => {
     expect(config(undefined).certManager()).toEqual({

@@ -9,7 +9,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, YAMLError, type Node as YamlNode } from 'yaml';
 import { isStackOverflow, nestingLimitMessage } from '../core/yaml/documents.js';
-import { ClusterctlError } from '../errors.js';
+import { ClusterctlError, failingAs } from '../errors.js';
 import type { ProviderConfig, ProviderType } from '../types.js';
 import { expandEnv } from './expand.js';
 import { applyImageOverride, parseImageOverrides, type ImageOverrides } from './images.js';
@@ -250,15 +250,11 @@ function buildConfig(
   let overridesFolder = input.defaultOverridesFolder;
   const configuredFolder = variable(ConfigKeys.overridesFolder);
   if (configuredFolder !== undefined && configuredFolder.trim() !== '') {
-    try {
-      overridesFolder = expandFromEnv(configuredFolder);
-    } catch (error) {
-      throw new ClusterctlError(
-        'INVALID_CONFIG',
-        `unable to evaluate overridesFolder ${JSON.stringify(configuredFolder)}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    overridesFolder = failingAs(
+      'INVALID_CONFIG',
+      `unable to evaluate overridesFolder ${JSON.stringify(configuredFolder)}`,
+      () => expandFromEnv(configuredFolder),
+    );
   }
 
   let providersMemo: ProviderConfig[] | undefined;
@@ -356,16 +352,12 @@ function readCertManager(raw: unknown, source: string, expand: (text: string) =>
   };
 
   const rawUrl = text('url') || certManagerDefaultUrl;
-  let url: string;
-  try {
-    url = expand(rawUrl);
-  } catch (error) {
-    throw new ClusterctlError(
-      'INVALID_CONFIG',
-      `unable to evaluate cert-manager.url ${JSON.stringify(rawUrl)} in ${source}: ${(error as Error).message}`,
-      { hint, cause: error },
-    );
-  }
+  const url = failingAs(
+    'INVALID_CONFIG',
+    `unable to evaluate cert-manager.url ${JSON.stringify(rawUrl)} in ${source}`,
+    () => expand(rawUrl),
+    hint,
+  );
   const version = text('version') || certManagerDefaultVersion;
   const timeout = text('timeout') || certManagerDefaultTimeout;
   const parsedTimeout = parseGoDuration(timeout);

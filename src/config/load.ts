@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpResponse } from '../adapters/repository/http.js';
-import { ClusterctlError, httpStatusErrorCode } from '../errors.js';
+import { ClusterctlError, failingAs, httpStatusErrorCode } from '../errors.js';
 import { silentReporter, type Reporter } from '../core/ports.js';
 import type { ProviderConfig } from '../types.js';
 import { parseConfig, type ClusterctlConfig } from './config.js';
@@ -159,17 +159,7 @@ async function readExplicitConfig(options: CreateConfigOptions): Promise<{ text:
   }
   let path = value;
   if (/^file:\/\//i.test(value)) {
-    try {
-      path = fileURLToPath(value);
-    } catch (error) {
-      throw new ClusterctlError(
-        'INVALID_ARGUMENT',
-        `invalid --config URL ${JSON.stringify(value)}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
+    path = failingAs('INVALID_ARGUMENT', `invalid --config URL ${JSON.stringify(value)}`, () => fileURLToPath(value));
   } else if (/^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(value)) {
     throw new ClusterctlError('INVALID_ARGUMENT', `unsupported --config URL ${JSON.stringify(value)}`, {
       hint: 'pass a file path, a file:// URL or an https:// URL',

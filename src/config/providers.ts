@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { ClusterctlError } from '../errors.js';
+import { ClusterctlError, failingAs } from '../errors.js';
 import { providerTypeOrder, providerTypes, type ProviderConfig, type ProviderType } from '../types.js';
 
 /** providers.yaml at the package root (the same relative place from src/config and dist/config). */
@@ -126,16 +126,13 @@ export function parseUserProviders(
     const fields = entry as Record<string, unknown>;
     const name = scalarText(fields.name);
     const type = scalarText(fields.type);
-    let url = scalarText(fields.url);
-    try {
-      url = expand(url);
-    } catch (error) {
-      throw new ClusterctlError(
-        'INVALID_CONFIG',
-        `unable to evaluate the url ${JSON.stringify(url)} of the providers entry #${index + 1} in ${source}: ${(error as Error).message}`,
-        { hint, cause: error },
-      );
-    }
+    const rawUrl = scalarText(fields.url);
+    const url = failingAs(
+      'INVALID_CONFIG',
+      `unable to evaluate the url ${JSON.stringify(rawUrl)} of the providers entry #${index + 1} in ${source}`,
+      () => expand(rawUrl),
+      hint,
+    );
     const problem = providerValidationError({ name, type, url });
     if (problem) {
       const what = name ? `the ${type || 'untyped'} provider with name ${name}` : `entry #${index + 1}`;
@@ -175,25 +172,10 @@ export function mergeProviders(builtIn: readonly ProviderConfig[], user: readonl
 
 /** Parses the built-in providers.yaml text (a list of {name, type, url}). */
 export function parseBuiltInProviders(text: string, source: string = builtInProvidersPath): ProviderConfig[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new ClusterctlError(
-      'INTERNAL',
-      `the built-in provider list ${source} is not valid YAML: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  try {
-    return parseUserProviders(raw, source);
-  } catch (error) {
-    throw new ClusterctlError('INTERNAL', `the built-in provider list is broken: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const raw = failingAs<unknown>('INTERNAL', `the built-in provider list ${source} is not valid YAML`, () =>
+    parseYaml(text),
+  );
+  return failingAs('INTERNAL', 'the built-in provider list is broken', () => parseUserProviders(raw, source));
 }
 
 /** Reads providers.yaml from the package root. */

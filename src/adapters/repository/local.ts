@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseSemver } from 'semver';
-import { ClusterctlError } from '../../errors.js';
+import { ClusterctlError, failingAs } from '../../errors.js';
 import { latestVersionTag, type RepositorySource } from './repository.js';
 
 export interface LocalUrlParts {
@@ -31,18 +31,7 @@ function isSemverFolder(name: string): boolean {
 /** The filesystem path of a local provider URL (`file://` URL or plain path). */
 function localPathOf(url: string): string {
   if (/^file:/i.test(url)) {
-    try {
-      return fileURLToPath(url);
-    } catch (error) {
-      throw new ClusterctlError(
-        'INVALID_CONFIG',
-        `invalid file URL ${JSON.stringify(url)}: ${(error as Error).message}`,
-        {
-          hint: layoutHint,
-          cause: error,
-        },
-      );
-    }
+    return failingAs('INVALID_CONFIG', `invalid file URL ${JSON.stringify(url)}`, () => fileURLToPath(url), layoutHint);
   }
   return url;
 }

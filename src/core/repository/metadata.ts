@@ -5,7 +5,7 @@
  */
 import { parse as parseSemverStrict, type SemVer } from 'semver';
 import { parse as parseYaml } from 'yaml';
-import { ClusterctlError } from '../../errors.js';
+import { ClusterctlError, failingAs } from '../../errors.js';
 
 /** The file every provider release publishes next to its components. */
 export const metadataFile = 'metadata.yaml';
@@ -68,16 +68,9 @@ function toInteger(value: unknown, field: string, index: number, providerLabel: 
  * one release series. Errors are INVALID_YAML and name the provider.
  */
 export function parseMetadata(content: string | Uint8Array, providerLabel: string): ProviderMetadata {
-  let doc: unknown;
-  try {
-    doc = parseYaml(toText(content));
-  } catch (error) {
-    throw new ClusterctlError(
-      'INVALID_YAML',
-      `error decoding ${metadataFile} for provider ${providerLabel}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const doc = failingAs<unknown>('INVALID_YAML', `error decoding ${metadataFile} for provider ${providerLabel}`, () =>
+    parseYaml(toText(content)),
+  );
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw invalid(providerLabel, `${metadataFile} is not a YAML mapping`);
   }
