@@ -247,7 +247,7 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
     const restore = (dir: string, ...extra: string[]) =>
       cli(['--from-directory', dir, '--to-kubeconfig', b.kubeconfigPath, ...extra]);
 
-    it('refuses a file whose object has no kind, or a traversal or invalid name or namespace, before restoring anything', async () => {
+    it('refuses a file whose object has no kind, a traversal or invalid name or namespace, or a Cluster Go cannot read, before restoring anything', async () => {
       const cases: [string, (o: Record<string, unknown>) => void, string][] = [
         [`Cluster_${ns}_c0.yaml`, (o) => delete o.kind, 'it has no kind'],
         [`Secret_${ns}_c0-kubeconfig.yaml`, (o) => ((o.metadata as { name: string }).name = '../../etc/x'), 'its name'],
@@ -257,6 +257,12 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
           'its namespace',
         ],
         [`Machine_${ns}_c0-cp-0.yaml`, (o) => ((o.metadata as { name: string }).name = 'Bad_Name'), 'its name'],
+        [
+          // As the Go tool, which reads every Cluster into its Cluster type before restoring.
+          `Cluster_${ns}_c0.yaml`,
+          (o) => ((o.spec as Record<string, unknown>).clusterNetwork = { pods: { cidrBlocks: '10.0.0.0/16' } }),
+          "Go's Cluster type cannot read it: spec.clusterNetwork.pods.cidrBlocks is a string, but the type wants a list of strings there",
+        ],
       ];
       for (const [file, change, text] of cases) {
         expect(files).toContain(file);

@@ -26,6 +26,7 @@ import {
 } from '../cluster/object-graph.js';
 import { mapWithConcurrency } from '../pool.js';
 import type { KubeClient, ObjectDirectory } from '../ports.js';
+import { roundTripTyped, TypedConversionError } from '../repository/typed/roundtrip.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../validation.js';
 import { parseDocuments } from '../yaml/documents.js';
 import { discoverPlan, pausable, pauseAndSnapshot, planOf } from './plan.js';
@@ -113,11 +114,28 @@ function backupObjectProblem(o: KubeObject): string | undefined {
   const nameErrors = dns1123SubdomainErrors(name);
   if (nameErrors.length) return `its name ${JSON.stringify(name)} is not valid: ${nameErrors.join('; ')}`;
   const namespace = o.metadata.namespace;
-  if (namespace === undefined) return undefined;
-  const nsErrors = typeof namespace === 'string' ? dns1123LabelErrors(namespace) : ['not a string'];
-  return nsErrors.length
-    ? `its namespace ${JSON.stringify(namespace)} is not valid: ${nsErrors.join('; ')}`
-    : undefined;
+  const nsErrors =
+    namespace === undefined ? [] : typeof namespace === 'string' ? dns1123LabelErrors(namespace) : ['not a string'];
+  if (nsErrors.length) return `its namespace ${JSON.stringify(namespace)} is not valid: ${nsErrors.join('; ')}`;
+  return o.kind === 'Cluster' ? clusterTypeProblem(o) : undefined;
+}
+
+/**
+ * Like the Go tool, which reads every Cluster of a move into its Cluster type while building the
+ * object graph, a Cluster that type cannot hold (a hand-edited list turned into a string) is refused
+ * before anything is restored. Other versions and groups have no type here and pass.
+ */
+function clusterTypeProblem(o: KubeObject): string | undefined {
+  try {
+    roundTripTyped(o);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TypedConversionError)) throw error;
+    const where = error.field || 'the object';
+    return error.expected
+      ? `Go's Cluster type cannot read it: ${where} is ${error.found}, but the type wants ${error.expected} there`
+      : `Go's Cluster type cannot read it: ${where}: ${error.message}`;
+  }
 }
 
 /** Every object of a backup folder, each checked before anything is restored. */
