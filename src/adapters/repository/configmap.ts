@@ -33,15 +33,18 @@ import type { KubeClient } from '../../core/ports.js';
 import type { KubeObject } from '../../types.js';
 import { latestVersionTag, type RepositorySource } from './repository.js';
 
-export const configMapVersionLabel = 'provider.cluster.x-k8s.io/version';
-export const configMapTypeLabel = 'provider.cluster.x-k8s.io/type';
-export const configMapNameLabel = 'provider.cluster.x-k8s.io/name';
-export const operatorManagedLabel = 'managed-by.operator.cluster.x-k8s.io';
-export const compressedAnnotation = 'provider.cluster.x-k8s.io/compressed';
-export const metadataKey = 'metadata';
-export const componentsKey = 'components';
-/** The Kubernetes limit on a ConfigMap's data (and the operator's compression threshold). */
-export const maxConfigMapBytes = 1024 * 1024;
+/** The Cluster API Operator's ConfigMap layout: its labels, annotation and data keys. */
+const layout = {
+  versionLabel: 'provider.cluster.x-k8s.io/version',
+  typeLabel: 'provider.cluster.x-k8s.io/type',
+  nameLabel: 'provider.cluster.x-k8s.io/name',
+  managedLabel: 'managed-by.operator.cluster.x-k8s.io',
+  compressedAnnotation: 'provider.cluster.x-k8s.io/compressed',
+  metadataKey: 'metadata',
+  componentsKey: 'components',
+  /** The Kubernetes limit on a ConfigMap's data (and the operator's compression threshold). */
+  maxBytes: 1024 * 1024,
+} as const;
 
 const urlHint =
   'a ConfigMap provider URL has the form configmap://NAMESPACE[/VERSION][?selector=LABEL_SELECTOR], e.g. configmap://capi-system?selector=provider-components=docker';
@@ -101,7 +104,7 @@ export function operatorProviderOf(label: string): { type: string; name: string 
 /** The selector the operator would use for a provider, minus the version (every version is listed). */
 export function defaultSelector(label: string): string {
   const { type, name } = operatorProviderOf(label);
-  return `${configMapTypeLabel}=${type},${configMapNameLabel}=${name}`;
+  return `${layout.typeLabel}=${type},${layout.nameLabel}=${name}`;
 }
 
 /** The canonical URL of a ConfigMap source (the selector spelled out), used as its identity. */
@@ -125,14 +128,14 @@ function where(cm: KubeObject): string {
 
 /** The version of one ConfigMap by the operator's rule: the version label, else the name. */
 function versionOf(cm: KubeObject): string {
-  const label = cm.metadata.labels?.[configMapVersionLabel];
+  const label = cm.metadata.labels?.[layout.versionLabel];
   const version = label ?? cm.metadata.name ?? '';
   if (!isVersion(version)) {
     throw new ClusterctlError(
       'INVALID_CONFIG',
-      `${where(cm)} has no version: ${label !== undefined ? `its label ${configMapVersionLabel}=${JSON.stringify(label)}` : `its name (there is no ${configMapVersionLabel} label)`} is not a semantic version`,
+      `${where(cm)} has no version: ${label !== undefined ? `its label ${layout.versionLabel}=${JSON.stringify(label)}` : `its name (there is no ${layout.versionLabel} label)`} is not a semantic version`,
       {
-        hint: `Label it with the release it holds (kubectl label configmap -n ${cm.metadata.namespace ?? ''} ${cm.metadata.name ?? ''} ${configMapVersionLabel}=v1.2.3), or remove it from the selector's matches.`,
+        hint: `Label it with the release it holds (kubectl label configmap -n ${cm.metadata.namespace ?? ''} ${cm.metadata.name ?? ''} ${layout.versionLabel}=v1.2.3), or remove it from the selector's matches.`,
       },
     );
   }
@@ -141,14 +144,14 @@ function versionOf(cm: KubeObject): string {
 
 /** The components of a ConfigMap, gunzipped when the operator's annotation says they are compressed. */
 function componentsOf(cm: ConfigMapObject): Uint8Array {
-  const compressed = cm.metadata.annotations?.[compressedAnnotation] === 'true';
-  const text = compressed ? cm.binaryData?.[componentsKey] : cm.data?.[componentsKey];
+  const compressed = cm.metadata.annotations?.[layout.compressedAnnotation] === 'true';
+  const text = compressed ? cm.binaryData?.[layout.componentsKey] : cm.data?.[layout.componentsKey];
   if (text === undefined) {
     throw new ClusterctlError(
       'NOT_FOUND',
-      `${where(cm)} has no components: ${compressed ? `it is annotated ${compressedAnnotation}=true but binaryData has no "${componentsKey}" key` : `data has no "${componentsKey}" key`}`,
+      `${where(cm)} has no components: ${compressed ? `it is annotated ${layout.compressedAnnotation}=true but binaryData has no "${layout.componentsKey}" key` : `data has no "${layout.componentsKey}" key`}`,
       {
-        hint: `Put the components YAML under data.${componentsKey} (or gzip it under binaryData.${componentsKey} with the annotation ${compressedAnnotation}: "true"); clusterctl publish --to configmap://NAMESPACE writes it so.`,
+        hint: `Put the components YAML under data.${layout.componentsKey} (or gzip it under binaryData.${layout.componentsKey} with the annotation ${layout.compressedAnnotation}: "true"); clusterctl publish --to configmap://NAMESPACE writes it so.`,
       },
     );
   }
@@ -158,7 +161,7 @@ function componentsOf(cm: ConfigMapObject): Uint8Array {
   } catch (error) {
     throw new ClusterctlError(
       'INVALID_CONFIG',
-      `${where(cm)} is annotated ${compressedAnnotation}=true but binaryData.${componentsKey} is not valid gzip (${(error as Error).message})`,
+      `${where(cm)} is annotated ${layout.compressedAnnotation}=true but binaryData.${layout.componentsKey} is not valid gzip (${(error as Error).message})`,
       {
         hint: `Write it again from the release (gzip -c components.yaml, or clusterctl publish --to configmap://${cm.metadata.namespace ?? 'NAMESPACE'}), or remove the annotation if the data is plain.`,
         cause: error,
@@ -170,8 +173,8 @@ function componentsOf(cm: ConfigMapObject): Uint8Array {
 function missingKey(cm: ConfigMapObject, key: string): ClusterctlError {
   return new ClusterctlError('NOT_FOUND', `${where(cm)} has no "${key}" key in data`, {
     hint:
-      key === metadataKey
-        ? `Put the release's metadata.yaml under data.${metadataKey}, as the Cluster API Operator expects, or remove the ConfigMap from the selector's matches.`
+      key === layout.metadataKey
+        ? `Put the release's metadata.yaml under data.${layout.metadataKey}, as the Cluster API Operator expects, or remove the ConfigMap from the selector's matches.`
         : `It holds ${Object.keys(cm.data ?? {}).join(', ') || 'no data keys'}.`,
   });
 }
@@ -212,7 +215,8 @@ async function listReleases(
   for (const cm of items as ConfigMapObject[]) {
     const version = versionOf(cm);
     // As the operator, every selected release must carry its metadata (cert-manager's have none).
-    if (options.label !== 'cert-manager' && cm.data?.[metadataKey] === undefined) throw missingKey(cm, metadataKey);
+    if (options.label !== 'cert-manager' && cm.data?.[layout.metadataKey] === undefined)
+      throw missingKey(cm, layout.metadataKey);
     const twin = releases.find((r) => r.version === version);
     if (twin) {
       throw new ClusterctlError(
@@ -264,12 +268,14 @@ export function createConfigMapRepository(
     },
     async listFiles(version) {
       const cm = await release(version);
-      return Object.keys({ ...cm.data, ...cm.binaryData }).filter((k) => k !== metadataKey && k !== componentsKey);
+      return Object.keys({ ...cm.data, ...cm.binaryData }).filter(
+        (k) => k !== layout.metadataKey && k !== layout.componentsKey,
+      );
     },
     async getFile(version, file) {
       const cm = await release(version);
       if (file === componentsPath) return componentsOf(cm);
-      const key = file === 'metadata.yaml' ? metadataKey : file;
+      const key = file === 'metadata.yaml' ? layout.metadataKey : file;
       const text = cm.data?.[key];
       if (text === undefined) throw missingKey(cm, key);
       return new TextEncoder().encode(text);
@@ -313,7 +319,7 @@ export function releaseConfigMap(input: ReleaseConfigMapInput): KubeObject {
   }
   const decoder = new TextDecoder();
   const data: Record<string, string> = {};
-  if (input.metadata) data[metadataKey] = decoder.decode(input.metadata);
+  if (input.metadata) data[layout.metadataKey] = decoder.decode(input.metadata);
   for (const file of input.extra) data[file.name] = decoder.decode(file.content);
   const size = (values: Iterable<string | Uint8Array>) => {
     let total = 0;
@@ -321,19 +327,19 @@ export function releaseConfigMap(input: ReleaseConfigMapInput): KubeObject {
     return total;
   };
   const plain = size([...Object.values(data), input.components]);
-  const compress = plain > maxConfigMapBytes;
+  const compress = plain > layout.maxBytes;
   const annotations: Record<string, string> = {};
   const binaryData: Record<string, string> = {};
   let stored = plain;
   if (compress) {
     const gz = gzipSync(input.components);
-    binaryData[componentsKey] = gz.toString('base64');
-    annotations[compressedAnnotation] = 'true';
+    binaryData[layout.componentsKey] = gz.toString('base64');
+    annotations[layout.compressedAnnotation] = 'true';
     stored = size([...Object.values(data), gz]);
   } else {
-    data[componentsKey] = decoder.decode(input.components);
+    data[layout.componentsKey] = decoder.decode(input.components);
   }
-  if (stored > maxConfigMapBytes) {
+  if (stored > layout.maxBytes) {
     throw new ClusterctlError(
       'INVALID_ARGUMENT',
       `${input.label} ${input.version} does not fit in a ConfigMap: ${(stored / 1024 / 1024).toFixed(2)} MiB${compress ? ' with the components gzipped' : ''}, more than the 1 MiB Kubernetes allows`,
@@ -347,10 +353,10 @@ export function releaseConfigMap(input: ReleaseConfigMapInput): KubeObject {
       name: cmName,
       namespace: input.namespace,
       labels: {
-        [configMapVersionLabel]: input.version,
-        [configMapTypeLabel]: type,
-        [configMapNameLabel]: name,
-        [operatorManagedLabel]: 'true',
+        [layout.versionLabel]: input.version,
+        [layout.typeLabel]: type,
+        [layout.nameLabel]: name,
+        [layout.managedLabel]: 'true',
       },
       ...(compress ? { annotations } : {}),
     },

@@ -36,14 +36,17 @@ import type { RegistryCredential } from './oci-auth.js';
 import { createRegistryClient, headerValue, type RegistryClient, type RegistryResponse } from './oci-client.js';
 import { latestVersionTag, type RepositorySource } from './repository.js';
 
-export const ociManifestMediaType = 'application/vnd.oci.image.manifest.v1+json';
-export const ociIndexMediaType = 'application/vnd.oci.image.index.v1+json';
-export const dockerManifestMediaType = 'application/vnd.docker.distribution.manifest.v2+json';
-/** What `kubectl operator publish` sets (oras-go PackManifest v1.1 with artifactType). */
-export const operatorArtifactType = 'application/vnd.acme.config';
-export const operatorFileMediaType = 'application/vnd.test.file';
-export const emptyConfigMediaType = 'application/vnd.oci.empty.v1+json';
-export const titleAnnotation = 'org.opencontainers.image.title';
+/** The media types and annotation of the artifacts read and pushed here. */
+const oci = {
+  manifest: 'application/vnd.oci.image.manifest.v1+json',
+  index: 'application/vnd.oci.image.index.v1+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  /** What `kubectl operator publish` sets (oras-go PackManifest v1.1 with artifactType). */
+  operatorArtifact: 'application/vnd.acme.config',
+  operatorFile: 'application/vnd.test.file',
+  emptyConfig: 'application/vnd.oci.empty.v1+json',
+  titleAnnotation: 'org.opencontainers.image.title',
+} as const;
 const emptyConfig = new TextEncoder().encode('{}');
 
 export interface OciUrlParts {
@@ -244,7 +247,7 @@ export class OciArtifactReader {
       repository: this.repository,
       actions: 'pull',
       signal,
-      headers: { accept: [ociManifestMediaType, dockerManifestMediaType, ociIndexMediaType].join(', ') },
+      headers: { accept: [oci.manifest, oci.dockerManifest, oci.index].join(', ') },
     });
     if (response.status === 404) {
       throw new ClusterctlError('NOT_FOUND', `the registry has no artifact ${where}`, {
@@ -263,7 +266,7 @@ export class OciArtifactReader {
       throw new ClusterctlError('INVALID_YAML', `the manifest of ${where} is not JSON`, { cause: error });
     }
     const mediaType = manifest.mediaType ?? headerValue(response.headers, 'content-type');
-    if (mediaType === ociIndexMediaType || !Array.isArray(manifest.layers)) {
+    if (mediaType === oci.index || !Array.isArray(manifest.layers)) {
       throw new ClusterctlError(
         'UNSUPPORTED',
         `${where} is not a single artifact manifest (${mediaType ?? 'unknown type'})`,
@@ -321,7 +324,7 @@ export class OciArtifactReader {
 
 /** The file names of an artifact (layer titles). */
 export function artifactFiles(manifest: OciManifest): string[] {
-  return manifest.layers.map((l) => l.annotations?.[titleAnnotation]).filter((t): t is string => !!t);
+  return manifest.layers.map((l) => l.annotations?.[oci.titleAnnotation]).filter((t): t is string => !!t);
 }
 
 /** The operator's `<type>-<name>` prefix of full file names for a manifest label. */
@@ -403,7 +406,7 @@ export function createOciRepository(
       const { digest, manifest } = await manifestFor(version, signal);
       const titles = candidateTitles(file, options.label, version, componentsPath);
       for (const title of titles) {
-        const layer = manifest.layers.find((l) => l.annotations?.[titleAnnotation] === title);
+        const layer = manifest.layers.find((l) => l.annotations?.[oci.titleAnnotation] === title);
         if (layer) return reader.blob(layer, `the file ${title} of ${where(version)}`, signal);
       }
       const files = artifactFiles(manifest);
@@ -456,14 +459,14 @@ async function pushBlob(
 export function buildArtifactManifest(files: readonly PushFile[]): { manifest: OciManifest; bytes: Uint8Array } {
   const manifest: OciManifest = {
     schemaVersion: 2,
-    mediaType: ociManifestMediaType,
-    artifactType: operatorArtifactType,
-    config: { mediaType: emptyConfigMediaType, digest: sha256Digest(emptyConfig), size: 2, data: 'e30=' },
+    mediaType: oci.manifest,
+    artifactType: oci.operatorArtifact,
+    config: { mediaType: oci.emptyConfig, digest: sha256Digest(emptyConfig), size: 2, data: 'e30=' },
     layers: files.map((f) => ({
-      mediaType: operatorFileMediaType,
+      mediaType: oci.operatorFile,
       digest: sha256Digest(f.content),
       size: f.content.byteLength,
-      annotations: { [titleAnnotation]: f.name },
+      annotations: { [oci.titleAnnotation]: f.name },
     })),
   };
   return { manifest, bytes: new TextEncoder().encode(JSON.stringify(manifest)) };
@@ -489,7 +492,7 @@ export async function pushArtifact(
     actions: 'pull,push',
     signal,
     body: bytes,
-    headers: { 'content-type': ociManifestMediaType },
+    headers: { 'content-type': oci.manifest },
   });
   if (put.status !== 201) throw registryError(put, `failed to push the manifest ${client.host}/${repository}:${tag}`);
   const served = headerValue(put.headers, 'docker-content-digest');
