@@ -62,3 +62,20 @@ describe('lazy command loading', () => {
     }
   });
 });
+
+describe('help', () => {
+  it('lists flags by long name, as the Go tool does, whatever order they were declared in', async () => {
+    for (const argv of [['generate', 'provider', '--help'], ['init', '--help'], ['--help']]) {
+      const out = io();
+      await runCli(argv, out);
+      const longs = [...out.text().matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]!);
+      expect(longs.length).toBeGreaterThan(3);
+      expect(longs).toEqual([...longs].sort((a, b) => a.localeCompare(b)));
+    }
+    const provider = io();
+    await runCli(['generate', 'provider', '--help'], provider);
+    const flags = [...provider.text().matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]);
+    expect(flags.slice(0, 4)).toEqual(['addon', 'bootstrap', 'control-plane', 'core']);
+    expect(flags.at(-1)).toBe('write-to');
+  });
+});

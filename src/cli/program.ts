@@ -4,7 +4,7 @@
  * uses, not the YAML, Kubernetes and spinner code of the others (start-up is most of a short
  * command's time). Root help, `help`, completion and anything unrecognised load them all.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { ClusterctlError } from '../errors.js';
 import { formatError } from '../ui/errors.js';
 import { createContext, type CliContext, type CliIo, type CommandRunner, type GlobalOptions } from './context.js';
@@ -89,6 +89,10 @@ export async function buildProgram(io: CliIo, state: ProgramState, argv?: readon
       ),
     )
     .showHelpAfterError(false)
+    // Flags in help sorted by long name, as the Go tool lists them (subcommands inherit this).
+    .configureHelp({
+      visibleOptions: (cmd) => new Help().visibleOptions(cmd).sort((a, b) => optionKey(a).localeCompare(optionKey(b))),
+    })
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
@@ -121,6 +125,10 @@ export async function buildProgram(io: CliIo, state: ProgramState, argv?: readon
 
   for (const register of await loadCommands(argv)) register(program, run);
   return program;
+}
+
+function optionKey(option: Option): string {
+  return (option.long ?? option.short ?? '').replace(/^-+/, '');
 }
 
 /** `upgrade apply` for that subcommand: the names below the root. */

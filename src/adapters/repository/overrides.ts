@@ -27,12 +27,12 @@ export async function readOverride(
   version: string,
   file: string,
 ): Promise<Uint8Array | undefined> {
-  const reporter = options.reporter ?? silentReporter;
-  const path = overridePath(options.folder, options.label, version, file);
-  reporter.debug(5, 'Potential override file', { searchFile: path, provider: options.label, version });
+  const { reporter = silentReporter, folder, label } = options;
+  const path = overridePath(folder, label, version, file);
+  reporter.debug(5, 'Potential override file', { searchFile: path, provider: label, version });
   try {
     const content = new Uint8Array(await readFile(path));
-    reporter.debug(1, 'Using', { override: file, provider: options.label, version });
+    reporter.debug(1, 'Using', { override: file, provider: label, version });
     return content;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -118,6 +118,7 @@ function registerGenerateProvider(generate: Command, run: CommandRunner): void {
   generate
     .command('provider')
     .description('Generate templates for provider components.')
+    .option(...writeToFlag)
     .option(
       '--core <provider>',
       "Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API's latest release is used.",
@@ -134,7 +135,6 @@ function registerGenerateProvider(generate: Command, run: CommandRunner): void {
     )
     .option('--describe', 'Generate configuration without variable substitution.', false)
     .option('--raw', 'Generate configuration without variable substitution in a yaml format.', false)
-    .option(...writeToFlag)
     .action(run<ProviderCommandFlags>(generateProviderCommand));
 }
 
