@@ -261,7 +261,7 @@ describe('clusterctl move safety', { timeout: 180_000 }, () => {
           // As the Go tool, which reads every Cluster into its Cluster type before restoring.
           `Cluster_${ns}_c0.yaml`,
           (o) => ((o.spec as Record<string, unknown>).clusterNetwork = { pods: { cidrBlocks: '10.0.0.0/16' } }),
-          "Go's Cluster type cannot read it: spec.clusterNetwork.pods.cidrBlocks is a string, but the type wants a list of strings there",
+          "spec.clusterNetwork.pods.cidrBlocks is a string, but Go's Cluster type wants a list of strings there",
         ],
       ];
       for (const [file, change, text] of cases) {

@@ -131,10 +131,7 @@ function clusterTypeProblem(o: KubeObject): string | undefined {
     return undefined;
   } catch (error) {
     if (!(error instanceof TypedConversionError)) throw error;
-    const where = error.field || 'the object';
-    return error.expected
-      ? `Go's Cluster type cannot read it: ${where} is ${error.found}, but the type wants ${error.expected} there`
-      : `Go's Cluster type cannot read it: ${where}: ${error.message}`;
+    return error.describe("Go's Cluster type");
   }
 }
 

@@ -129,7 +129,7 @@ export function setTargetNamespace(objects: readonly KubeObject[], namespace: st
     const field = typed.field === '' ? 'the object' : typed.field;
     throw new ClusterctlError(
       'INVALID_YAML',
-      `${context}: ${error.message}; ${field} is ${typed.found}, but Go's type wants ${typed.expected} there`,
+      `${context}: ${error.message}; ${typed.describe("Go's type")}`,
       { hint: conversionFix(typed, field), cause: typed },
     );
   }
@@ -255,13 +255,9 @@ function clusterConversionError(obj: KubeObject, error: TypedConversionError): C
   const name = obj.metadata.name ?? '';
   const object = `Cluster ${obj.metadata.namespace ? `${obj.metadata.namespace}/${name}` : name} (${obj.apiVersion})`;
   const field = error.field === '' ? 'the object' : error.field;
-  const what =
-    error.expected === ''
-      ? `${field} cannot be read: ${error.message}`
-      : `${field} is ${error.found}, but Go's Cluster type wants ${error.expected} there`;
   return new ClusterctlError(
     'INVALID_YAML',
-    `failed to read ${object} from the template: ${what}. clusterctl reads every Cluster of a repository ` +
+    `failed to read ${object} from the template: ${error.describe("Go's Cluster type")}. clusterctl reads every Cluster of a repository ` +
       'template into its Cluster type (to find the ClusterClasses it uses) and refuses one it cannot read.',
     { hint: conversionFix(error, field), cause: error },
   );

@@ -29,6 +29,14 @@ export class TypedConversionError extends Error {
     super(message);
     this.name = 'TypedConversionError';
   }
+
+  /** What is wrong, in one clause: "spec.x is a string, but Go's Cluster type wants a list of strings there". */
+  describe(typeName: string): string {
+    const field = this.field === '' ? 'the object' : this.field;
+    return this.expected === ''
+      ? `${field} cannot be read: ${this.message}`
+      : `${field} is ${this.found}, but ${typeName} wants ${this.expected} there`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
