@@ -16,11 +16,22 @@ const hiddenByDefault = [
   /^.*is deprecated; use .*$/,
 ];
 
-/** Prints API server warnings as the Go tool does: `[API Server Warning] <text>` on stderr. */
+/** The warnings already printed by a command, whichever of its clients (move has two) got them. */
+const printedWarnings = new WeakMap<CliContext, Set<string>>();
+
+/**
+ * Prints API server warnings as the Go tool does, `[API Server Warning] <text>` on stderr, but each
+ * text once per command: the Go tool repeats a deprecation notice on every request of the kind (a
+ * move of a few clusters printed the same DockerCluster line dozens of times).
+ */
 export function apiWarningPrinter(ctx: CliContext, hide: HideApiWarnings | undefined): (message: string) => void {
   return (message) => {
     if (hide === 'all') return;
     if (hide === 'default' && hiddenByDefault.some((re) => re.test(message))) return;
+    let printed = printedWarnings.get(ctx);
+    if (!printed) printedWarnings.set(ctx, (printed = new Set()));
+    if (printed.has(message)) return;
+    printed.add(message);
     ctx.reporter.info(`[API Server Warning] ${message}`);
   };
 }

@@ -62,13 +62,13 @@ describe('API server warnings', () => {
 
   it('prints [API Server Warning] lines, filtered by --hide-api-warnings as the Go tool', () => {
     const lines: string[] = [];
-    const ctx = { reporter: { info: (m: string) => lines.push(m) } } as unknown as CliContext;
+    const newCtx = () => ({ reporter: { info: (m: string) => lines.push(m) } }) as unknown as CliContext;
     const finalizer =
       'metadata.finalizers: "cluster.cluster.x-k8s.io": prefer a domain-qualified finalizer name including a path (/) to avoid accidental conflicts with other finalizer writers';
     const deprecation = 'cluster.x-k8s.io/v1beta1 Cluster is deprecated; use cluster.x-k8s.io/v1beta2 Cluster';
     const other = 'spec.foo: unknown field';
     for (const mode of ['default', 'none', 'all', undefined] as const) {
-      const print = apiWarningPrinter(ctx, mode);
+      const print = apiWarningPrinter(newCtx(), mode);
       for (const w of [finalizer, deprecation, other]) print(w);
     }
     expect(lines).toEqual([
@@ -80,5 +80,25 @@ describe('API server warnings', () => {
       `[API Server Warning] ${deprecation}`,
       `[API Server Warning] ${other}`,
     ]);
+  });
+
+  it('prints each warning text once per command, also when both clients of a move get it', () => {
+    const lines: string[] = [];
+    const ctx = { reporter: { info: (m: string) => lines.push(m) } } as unknown as CliContext;
+    const source = apiWarningPrinter(ctx, 'default');
+    const target = apiWarningPrinter(ctx, 'default');
+    const notice = 'infrastructure.cluster.x-k8s.io/v1beta2 DockerCluster is deprecated';
+    for (let i = 0; i < 5; i++) {
+      source(notice);
+      target(notice);
+    }
+    target('infrastructure.cluster.x-k8s.io/v1beta2 DockerMachine is deprecated');
+    expect(lines).toEqual([
+      `[API Server Warning] ${notice}`,
+      '[API Server Warning] infrastructure.cluster.x-k8s.io/v1beta2 DockerMachine is deprecated',
+    ]);
+    // Another command (another context) prints it again.
+    apiWarningPrinter({ reporter: ctx.reporter } as unknown as CliContext, undefined)(notice);
+    expect(lines).toHaveLength(3);
   });
 });

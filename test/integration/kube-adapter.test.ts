@@ -320,5 +320,12 @@ describe('kubeconfig authentication methods', () => {
     );
     const viaExec = await createKubeClient({ kubeconfig: execPath, env: {}, homeDir: dir });
     expect((await viaExec.list('v1', 'ConfigMap', { namespace })).map((c) => c.metadata.name)).toContain('visible');
+    // The plugin's credential is asked for again on the next request (static ones are read once per
+    // client): a rotated, here revoked, token is used at once.
+    writeFileSync(`${tokenPath}.raw`, 'revoked-token');
+    const revoked = await viaExec.list('v1', 'ConfigMap', { namespace }).catch((e: unknown) => e as Error);
+    expect(revoked).toBeInstanceOf(Error);
+    expect((revoked as Error).message).toContain('rejected the credentials of user "plugin"');
+    expect((revoked as Error).message).not.toContain(token);
   });
 });

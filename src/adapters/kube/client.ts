@@ -20,7 +20,7 @@ import {
 import { describeRef, type KubeObject, type ObjectRef } from '../../types.js';
 import type { ProxyEnv } from '../net/proxy.js';
 import { createTransport, type Transport } from '../net/transport.js';
-import { clusterProxy, readCredentials } from './auth.js';
+import { authHeaders, clusterProxy, readCredentials } from './auth.js';
 import { createDiscovery, type Discovery } from './discovery.js';
 import { httpError, type ApiTarget } from './errors.js';
 import { loadKubeconfig, type LoadKubeconfigOptions } from './kubeconfig.js';
@@ -102,10 +102,11 @@ export function createKubeClientFromConfig(
     user: kc.getCurrentUser()?.name ?? '(none)',
   };
   const userAgent = options.userAgent ?? 'clusterctl-ts';
+  const userHeaders = authHeaders(kc, target);
   const requester = createRequester({
     target,
     transport: lazyTransport(kc, target, options),
-    headers: async () => ({ ...(await readCredentials(kc, target)).headers, 'User-Agent': userAgent }),
+    headers: async () => ({ ...(await userHeaders()), 'User-Agent': userAgent }),
     reporter: options.reporter ?? silentReporter,
     policy: { ...defaultRetryPolicy, ...options.retry },
     signal: options.signal,
