@@ -127,11 +127,10 @@ export function setTargetNamespace(objects: readonly KubeObject[], namespace: st
     // A field Go's type (ClusterRoleBinding, RoleBinding, webhook configuration, CRD) cannot hold:
     // say what it wants there, and how to fix the template (not a provider manifest).
     const field = typed.field === '' ? 'the object' : typed.field;
-    throw new ClusterctlError(
-      'INVALID_YAML',
-      `${context}: ${error.message}; ${typed.describe("Go's type")}`,
-      { hint: conversionFix(typed, field), cause: typed },
-    );
+    throw new ClusterctlError('INVALID_YAML', `${context}: ${error.message}; ${typed.describe("Go's type")}`, {
+      hint: conversionFix(typed, field),
+      cause: typed,
+    });
   }
 }
 
