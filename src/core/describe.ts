@@ -156,8 +156,16 @@ export function validateDescribeOptions(options: DescribeClusterOptions): void {
   }
 }
 
-/** The Cluster (NOT_FOUND when missing) and its machines and machine owners, read together after the check. */
-async function readClusterAndOwners(client: KubeClient, namespace: string, name: string) {
+/**
+ * The Cluster (NOT_FOUND when missing) and its machines and machine owners, read together after the
+ * check; `withCluster` starts as soon as the Cluster is read (its own reads overlap the lists).
+ */
+async function readClusterAndOwners(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  withCluster: (cluster: KubeObject) => Promise<void>,
+) {
   // The checks, the Cluster and the lists of its machines and machine owners go out together; the
   // check's verdict is still the first thing reported.
   const handled = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
@@ -165,6 +173,7 @@ async function readClusterAndOwners(client: KubeClient, namespace: string, name:
   const clusterRead = handled(client.get({ apiVersion: coreApiVersion, kind: 'Cluster', namespace, name }));
   const kinds = ['Machine', 'MachineSet', 'MachineDeployment', 'MachinePool'] as const;
   const listed = handled(mapWithConcurrency(kinds, concurrency, (kind) => listOrEmpty(client, kind, namespace, name)));
+  const early = handled(clusterRead.then((cluster) => (cluster ? withCluster(cluster) : undefined)));
   await checked;
   const cluster = await clusterRead;
   if (!cluster) {
@@ -182,6 +191,7 @@ async function readClusterAndOwners(client: KubeClient, namespace: string, name:
     KubeObject[],
     KubeObject[],
   ];
+  await early;
   return { cluster, machines, machineSets, machineDeployments, machinePools };
 }
 
@@ -241,16 +251,6 @@ export async function describeCluster(
   const namespace = options.namespace || client.currentNamespace;
   const name = options.clusterName;
 
-  const { cluster, machines, machineSets, machineDeployments, machinePools } = await readClusterAndOwners(
-    client,
-    namespace,
-    name,
-  );
-
-  const resourceSetBinding = options.showClusterResourceSets
-    ? await readResourceSetBinding(client, namespace, name)
-    : undefined;
-
   const crds = new CrdLabels(client);
   const objects = new Map<string, KubeObject>();
   const attempted = new Set<string>();
@@ -262,13 +262,24 @@ export async function describeCluster(
     for (const r of todo) attempted.add(keyOf(r));
     if (todo.length > 0) await readReferenced(client, crds, namespace, todo, objects);
   };
+
+  // The infrastructure cluster and the control plane are read while the machines are being listed.
+  const { cluster, machines, machineSets, machineDeployments, machinePools } = await readClusterAndOwners(
+    client,
+    namespace,
+    name,
+    (c) => read([refAt(c, 'spec', 'infrastructureRef'), refAt(c, 'spec', 'controlPlaneRef')]),
+  );
+
+  const resourceSetBinding = options.showClusterResourceSets
+    ? await readResourceSetBinding(client, namespace, name)
+    : undefined;
+
   // What shapes the tree first (infrastructure cluster, control plane, machine pool templates); the
   // objects of each machine are read next, and only for the machines that show as rows of their own.
   await Promise.all([
     crds.ensure(machineObjectKinds(machines)),
     read([
-      refAt(cluster, 'spec', 'infrastructureRef'),
-      refAt(cluster, 'spec', 'controlPlaneRef'),
       ...machinePools.flatMap((mp) => [
         refAt(mp, 'spec', 'template', 'spec', 'infrastructureRef'),
         refAt(mp, 'spec', 'template', 'spec', 'bootstrap', 'configRef'),
