@@ -34,6 +34,7 @@ import {
 } from '../harness/capi-controllers.js';
 import {
   capiInitArgs,
+  inMemoryClusterArgs,
   cliHome,
   startCapiManagementCluster,
   type CapiManagementCluster,
@@ -75,14 +76,7 @@ describe('clusterctl create management-cluster with the real Cluster API control
     'management-cluster',
     name,
     ...capiInitArgs(),
-    '--flavor',
-    'in-memory',
-    '--kubernetes-version',
-    'v1.35.0',
-    '--control-plane-machine-count',
-    '1',
-    '--worker-machine-count',
-    '2',
+    ...inMemoryClusterArgs,
     '--config',
     bootstrap.configPath,
     '--bootstrap-kubeconfig',

@@ -17,7 +17,12 @@ import { ClusterctlError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/types.js';
 import { pointWebhooksAt } from '../harness/capi-controllers.js';
 import { capdWaitMs, webhookSetupTimeoutMs } from '../harness/capi-webhooks.js';
-import { cliHome, startCapiManagementCluster, type CapiManagementCluster } from '../harness/capi-management.js';
+import {
+  cliHome,
+  inMemoryClusterArgs,
+  startCapiManagementCluster,
+  type CapiManagementCluster,
+} from '../harness/capi-management.js';
 import { runClusterctl, type CliResult } from '../harness/cli.js';
 import { goClusterctlPath, runGoClusterctl, runProcess } from '../harness/go-clusterctl.js';
 import { startExtraApiServer } from '../harness/index.js';
@@ -87,16 +92,9 @@ describe('the real Cluster API v1.13.5 controllers', () => {
         'generate',
         'cluster',
         'c1',
-        '--flavor',
-        'in-memory',
         '--infrastructure',
         'docker',
-        '--kubernetes-version',
-        'v1.35.0',
-        '--control-plane-machine-count',
-        '1',
-        '--worker-machine-count',
-        '2',
+        ...inMemoryClusterArgs,
         '--config',
         mgmt.configPath,
       );

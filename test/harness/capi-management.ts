@@ -65,6 +65,18 @@ export function capiInitArgs(version = capiVersion): string[] {
   ];
 }
 
+/** The small in-memory workload cluster the real-CAPI tests create: 1 control plane machine, 2 workers. */
+export const inMemoryClusterArgs = [
+  '--flavor',
+  'in-memory',
+  '--kubernetes-version',
+  'v1.35.0',
+  '--control-plane-machine-count',
+  '1',
+  '--worker-machine-count',
+  '2',
+] as const;
+
 /**
  * Our own `init` of the four real providers at `version` on `server` (CRDs with their schemas,
  * webhook configurations, conversion webhooks, Deployments: what a user's cluster holds). Nothing
