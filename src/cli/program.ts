@@ -89,10 +89,8 @@ export async function buildProgram(io: CliIo, state: ProgramState, argv?: readon
       ),
     )
     .showHelpAfterError(false)
-    // Flags in help sorted by long name, as the Go tool lists them (subcommands inherit this).
-    .configureHelp({
-      visibleOptions: (cmd) => new Help().visibleOptions(cmd).sort((a, b) => optionKey(a).localeCompare(optionKey(b))),
-    })
+    // Flags in help sorted by long name, byte-wise, as the Go tool lists them (subcommands inherit this).
+    .configureHelp({ visibleOptions: (cmd) => new Help().visibleOptions(cmd).sort(byLongName) })
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
@@ -127,8 +125,10 @@ export async function buildProgram(io: CliIo, state: ProgramState, argv?: readon
   return program;
 }
 
-function optionKey(option: Option): string {
-  return (option.long ?? option.short ?? '').replace(/^-+/, '');
+function byLongName(a: Option, b: Option): number {
+  const key = (o: Option) => (o.long ?? o.short ?? '').replace(/^-+/, '');
+  const [x, y] = [key(a), key(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** `upgrade apply` for that subcommand: the names below the root. */
